@@ -1,0 +1,294 @@
+"""Load the demo content: the reference's Essen article and its 15 neighbours."""
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from PIL import Image, ImageDraw
+
+from articles.models import (
+    Article,
+    ArticleStatus,
+    FederalState,
+    ImageCredit,
+    Municipality,
+    MunicipalityKind,
+    german_slugify,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+# name: (kind, federal state, AGS, population)
+MUNICIPALITIES = {
+    "Essen": (MunicipalityKind.CITY, FederalState.NW, "05113000", 586_000),
+    "Panketal": (MunicipalityKind.MUNICIPALITY, FederalState.BB, "", 21_000),
+    "Bonn": (MunicipalityKind.CITY, FederalState.NW, "05314000", 336_000),
+    "Wiesbaden": (MunicipalityKind.CITY, FederalState.HE, "06414000", 285_000),
+    "Hamburg": (MunicipalityKind.STATE, FederalState.HH, "02000000", 1_910_000),
+    "Wuppertal": (MunicipalityKind.CITY, FederalState.NW, "05124000", 358_000),
+    "Oldenburg": (MunicipalityKind.CITY, FederalState.NI, "", 172_000),
+    "Hannover": (MunicipalityKind.CITY, FederalState.NI, "", 548_000),
+    "Mönchengladbach": (MunicipalityKind.CITY, FederalState.NW, "05116000", 268_000),
+    "Gütersloh": (MunicipalityKind.CITY, FederalState.NW, "", 102_000),
+    "Darmstadt": (MunicipalityKind.CITY, FederalState.HE, "06411000", 162_000),
+    "Kreis Wunsiedel": (MunicipalityKind.DISTRICT, FederalState.BY, "", 72_000),
+    "Nürnberg": (MunicipalityKind.CITY, FederalState.BY, "09564000", 530_000),
+}
+
+ESSEN_BODY = """
+<p>Seit 2014 spricht die Essener Stadtverwaltung in sozialen Netzwerken mit
+ihren Bürgerinnen und Bürgern: Den Anfang machte ein Facebook-Auftritt, im
+selben Jahr folgten Konten beim Kurznachrichtendienst Twitter – heute X – und
+bei Instagram. Der Gedanke dahinter: Eine Verwaltung sollte dort informieren,
+wo sich die Menschen ohnehin auf dem Laufenden halten.</p>
+<p>Nun kommt eine weitere Plattform hinzu. Unter dem Namen @essen_ruhr ist die
+Stadt ab sofort auf TikTok vertreten und will dort vor allem junge Menschen
+ansprechen. Oberbürgermeister Thomas Kufen begründet den Schritt mit dem
+Auftrag der Verwaltung, alle Bürgerinnen und Bürger gleichermaßen zu
+erreichen; weil gerade die jüngste Zielgruppe TikTok bevorzuge, ergänze die
+Stadt ihre Kommunikation um genau diesen Kanal.</p>
+<h2>Kurze Videos statt langer Texte</h2>
+<p>Geplant ist eine bunte Mischung: kurze Videos mit Wissenswertem und
+Unterhaltsamem über Essen, praktische Erklärstücke – etwa dazu, wie man einen
+Reisepass beantragt – und Einblicke in die Arbeit der Verwaltung. Dabei will
+sich die Stadt auch als moderne Arbeitgeberin zeigen und Nachwuchs- und
+Fachkräfte für ihre vielen Berufe gewinnen.</p>
+<p>Außerdem sollen Fragen aus der Community beantwortet und Blicke hinter die
+Kulissen gewährt werden. Tanzvideos seien eher nicht zu erwarten, heißt es aus
+dem Rathaus – auf Humor wolle man aber nicht verzichten.</p>
+"""
+
+# (municipality or None, kicker, title, date, tags, lead)
+TEASERS = [
+    (
+        "Panketal",
+        "",
+        "Digitales Rathaus ist eröffnet",
+        "2025-04-09",
+        ["Digitales Rathaus", "Onlinedienste"],
+        "Die gut 21.000 Menschen in Panketal erledigen erste Behördengänge jetzt "
+        "online. Das digitale Rathaus der Gemeinde soll Schritt für Schritt wachsen.",
+    ),
+    (
+        "Bonn",
+        "",
+        "Website in elf Sprachen",
+        "2025-04-03",
+        ["Website", "Mehrsprachigkeit"],
+        "Eine Übersetzungssoftware bietet den Internetauftritt der Stadt Bonn nun "
+        "automatisch in elf Sprachen an; die Sprache wählen Besucher auf der "
+        "Startseite.",
+    ),
+    (
+        "Wiesbaden",
+        "",
+        "Neustart im Web",
+        "2025-04-01",
+        ["Website", "Barrierefreiheit", "Mehrsprachigkeit"],
+        "Modern, barrierefrei und nutzerfreundlich: Wiesbaden hat seine Website "
+        "überarbeitet, das Design von Bürgern testen lassen und bietet alle Inhalte "
+        "maschinell übersetzt in zwölf Sprachen an.",
+    ),
+    (
+        "Hamburg",
+        "",
+        "Ehrenamtskarte als App",
+        "2025-03-21",
+        ["App", "Ehrenamt"],
+        "Hamburgs Engagement-Karte gibt es jetzt auch als App: beantragen, digital "
+        "speichern und bei Bonuspartnern vorzeigen. So will die Stadt noch mehr "
+        "Engagierte erreichen.",
+    ),
+    (
+        "Wuppertal",
+        "",
+        "Website erklärt Lokalpolitik",
+        "2025-03-18",
+        ["Website", "Bürgerbeteiligung", "Soziale Medien"],
+        "Pünktlich zum Kommunalwahlkampf erklärt eine neue Website der Stadt "
+        "Wuppertal in einfachen Worten Lokalpolitik und Wege der Bürgerbeteiligung.",
+    ),
+    (
+        "Oldenburg",
+        "",
+        "Feedback zur Website gefragt",
+        "2025-03-14",
+        ["Website", "Bürgerbeteiligung"],
+        "Mit einer Online-Umfrage bis Ende März will die Stadt Oldenburg erfahren, "
+        "was Nutzerinnen und Nutzer von ihrem Internetangebot erwarten.",
+    ),
+    (
+        "Hannover",
+        "",
+        "KI für Wohngeldanträge",
+        "2025-03-13",
+        ["Künstliche Intelligenz", "Onlinedienste"],
+        "Gemeinsam mit einem Münchner Start-up setzt Hannover künstliche Intelligenz "
+        "bei der Bearbeitung von Wohngeldanträgen ein – als eine der ersten Städte.",
+    ),
+    (
+        "Mönchengladbach",
+        "",
+        "Infektionsdaten im Open-Data-Portal",
+        "2025-03-11",
+        ["Open Data"],
+        "Das Gesundheitsamt Mönchengladbach stellt aktuelle Infektionsdaten jetzt "
+        "offen bereit: frei einsehbar, exportierbar und in andere Angebote einbindbar.",
+    ),
+    (
+        "Gütersloh",
+        "",
+        "Neues Bürgerportal wird rege genutzt",
+        "2025-03-07",
+        ["Bürgerportal", "Onlinedienste"],
+        "Kurz nach dem Start haben sich schon rund 1.000 Menschen im neuen "
+        "Bürgerportal der Stadt Gütersloh registriert.",
+    ),
+    (
+        "Darmstadt",
+        "",
+        "Digitales Rathaus in Leichter Sprache",
+        "2025-02-13",
+        ["Digitales Rathaus", "Barrierefreiheit", "Leichte Sprache"],
+        "13 der meistgenutzten Onlinedienste im digitalen Rathaus Darmstadts lassen "
+        "sich ab sofort auch in Leichter Sprache nutzen.",
+    ),
+    (
+        "Kreis Wunsiedel",
+        "",
+        "Vorzeigeprojekt FichtelApp",
+        "2025-02-12",
+        ["App", "Soziale Medien"],
+        "Die FichtelApp des Kreises Wunsiedel wird laufend verbessert und findet "
+        "Anklang bei Nutzern wie Fachleuten; der Kreisausschuss gibt erneut Geld frei.",
+    ),
+    (
+        "Bonn",
+        "",
+        "KI-Chatbot ergänzt Webauftritt",
+        "2025-02-03",
+        ["Künstliche Intelligenz", "Website", "Soziale Medien"],
+        "Ein KI-gestützter Chatbot des GovTech-Start-ups neuraflow beantwortet auf "
+        "der Website der Bundesstadt Bonn jetzt Fragen zu städtischen "
+        "Dienstleistungen.",
+    ),
+    (
+        "Gütersloh",
+        "",
+        "Bürgerportal auf dem neuesten Stand",
+        "2025-01-29",
+        ["Bürgerportal", "Barrierefreiheit", "OZG"],
+        "Gütersloh ersetzt sein veraltetes Bürgerportal: Das neue ist einfacher zu "
+        "bedienen, barrierefrei, sicher und OZG-konform.",
+    ),
+    (
+        None,
+        "Nolis",
+        "Wahlhelfer finden leicht gemacht",
+        "2025-01-24",
+        ["Wahlen", "Onlinedienste"],
+        "Mit dem NOLIS | Formular-Editor richten Kommunen ohne viel Aufwand eine "
+        "Online-Anmeldung für Wahlhelfer auf ihrer Website ein.",
+    ),
+    (
+        "Nürnberg",
+        "",
+        "Vielsprachiges Kita-Portal",
+        "2025-01-21",
+        ["Mehrsprachigkeit", "Onlinedienste"],
+        "Das Kita-Portal Nürnberg spricht jetzt acht Sprachen: Zu Deutsch und "
+        "Englisch kommen sechs weitere, ausgewählt nach den Nationalitäten der Kinder.",
+    ),
+]
+
+
+def demo_photo():
+    """A 1200×675 JPEG drawn with Pillow: a phone with a play button."""
+    image = Image.new("RGB", (1200, 675))
+    draw = ImageDraw.Draw(image)
+    for y in range(675):
+        draw.line([(0, y), (1200, y)], fill=(20, 40 + y // 6, 120 + y // 8))
+    draw.rounded_rectangle([480, 90, 720, 585], radius=36, fill=(25, 25, 25))
+    draw.rounded_rectangle([496, 120, 704, 540], radius=12, fill=(240, 240, 240))
+    draw.polygon([(570, 260), (570, 400), (670, 330)], fill=(238, 29, 82))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return ContentFile(buffer.getvalue(), name="essen-tiktok.jpg")
+
+
+class Command(BaseCommand):
+    help = "Loads the demo articles from the reference page; safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        places = {}
+        for name, (kind, state, ags, population) in MUNICIPALITIES.items():
+            places[name], _created = Municipality.objects.get_or_create(
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "federal_state": state,
+                    "ags": ags,
+                    "population": population,
+                },
+            )
+        credit, _created = ImageCredit.objects.get_or_create(
+            creator="victor69",
+            source="123rf.com",
+            defaults={
+                "licence": "123rf Standardlizenz",
+                "url": "https://www.123rf.com/",
+            },
+        )
+
+        created = 0
+        essen, was_created = Article.objects.get_or_create(
+            slug="essen-stadt-startet-tiktok-kanal",
+            defaults={
+                "municipality": places["Essen"],
+                "title": "Stadt startet TikTok-Kanal",
+                "lead": "Seit zehn Jahren ist die Stadt Essen in sozialen Medien "
+                "unterwegs – jetzt kommt TikTok als weiterer Kanal hinzu.",
+                "body": ESSEN_BODY,
+                "alt_text": "Ein Smartphone, auf dessen Bildschirm ein roter "
+                "Abspielknopf für ein Video zu sehen ist.",
+                "caption": "Kurze Videos sollen vor allem junge Essenerinnen und "
+                "Essener erreichen.",
+                "image_credit": credit,
+                "status": ArticleStatus.PUBLISHED,
+                "published_at": datetime(2025, 4, 10, 9, 30, tzinfo=BERLIN),
+            },
+        )
+        if was_created:
+            essen.image.save("essen-tiktok.jpg", demo_photo())
+            essen.tags.set(["Soziale Medien", "Bürgerkommunikation", "Website"])
+            created += 1
+
+        for place, kicker, title, day, tags, lead in TEASERS:
+            municipality = places[place] if place else None
+            published_at = datetime.fromisoformat(day).replace(hour=10, tzinfo=BERLIN)
+            kicker = kicker or municipality.name
+            article, was_created = Article.objects.get_or_create(
+                slug=german_slugify(f"{kicker} {title}"),
+                defaults={
+                    "municipality": municipality,
+                    "kicker": kicker,
+                    "title": title,
+                    "lead": lead,
+                    "body": f"<p>{lead}</p>",
+                    "status": ArticleStatus.PUBLISHED,
+                    "published_at": published_at,
+                },
+            )
+            if was_created:
+                article.tags.set(tags)
+                created += 1
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content: {created} articles created, "
+                f"{Article.objects.count()} in total."
+            )
+        )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+urlpatterns = [
+    path("", views.ArticleListView.as_view(), name="index"),
+    path("artikel/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("thema/<slug:slug>/", views.TopicView.as_view(), name="topic"),
+]

@@ -1,0 +1,48 @@
+"""Small builders for test data: each fills sensible defaults, a test sets
+only what it is about."""
+
+import io
+from datetime import timedelta
+from itertools import count
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, ArticleStatus, ImageCredit, Municipality
+
+_numbers = count(1)
+
+
+def make_municipality(**fields):
+    number = next(_numbers)
+    fields.setdefault("name", f"Musterstadt {number}")
+    return Municipality.objects.create(**fields)
+
+
+def make_credit(**fields):
+    fields.setdefault("creator", f"fotograf{next(_numbers)}")
+    fields.setdefault("source", "123rf.com")
+    return ImageCredit.objects.create(**fields)
+
+
+def make_jpeg(name="foto.jpg", size=(800, 450), color=(0, 80, 160)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def make_article(*, tags=(), **fields):
+    """A published article from an hour ago unless `fields` say otherwise."""
+    number = next(_numbers)
+    fields.setdefault("title", f"Meldung {number}")
+    fields.setdefault("slug", f"meldung-{number}")
+    fields.setdefault("kicker", "Musterstadt")
+    fields.setdefault("lead", f"Vorspann der Meldung {number}.")
+    fields.setdefault("body", f"<p>Text der Meldung {number}.</p>")
+    fields.setdefault("status", ArticleStatus.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    article = Article.objects.create(**fields)
+    if tags:
+        article.tags.set(tags)
+    return article

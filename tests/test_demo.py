@@ -1,0 +1,32 @@
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, ImageCredit, Municipality, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_content_loads_the_reference_stories_once(client):
+    call_command("load_demo")
+    call_command("load_demo")
+
+    assert Article.objects.published().count() == 16
+    assert Municipality.objects.count() == 13
+    assert ImageCredit.objects.count() == 1
+    assert Tag.objects.count() > 5
+    essen = Article.objects.get(slug="essen-stadt-startet-tiktok-kanal")
+    assert essen.kicker == "Essen"
+    assert essen.image and essen.alt_text
+    assert str(essen.image_credit) == "victor69/123rf.com"
+    nolis = Article.objects.get(kicker="Nolis")
+    assert nolis.municipality is None
+
+
+def test_demo_essen_page_has_fifteen_related_teasers(client):
+    call_command("load_demo")
+    essen = Article.objects.get(slug="essen-stadt-startet-tiktok-kanal")
+    response = client.get(essen.get_absolute_url())
+    teasers = response.context["related_articles"]
+    assert len(teasers) == 15
+    assert teasers[0].title == "Digitales Rathaus ist eröffnet"
+    assert "[09.04.2025]" in response.content.decode()
