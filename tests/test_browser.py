@@ -20,7 +20,8 @@ def test_reader_opens_the_essen_article_from_home(live_server, page):
     photo = article.get_by_role("img")
     assert "Smartphone" in photo.get_attribute("alt")
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 1200
-    assert "Bildquelle: victor69/123rf.com" in article.locator("figcaption").inner_text()
+    caption = article.locator("figcaption").inner_text()
+    assert "Bildquelle: victor69/123rf.com" in caption
     assert "@essen_ruhr" in article.locator(".body").inner_text()
     assert page.get_by_role("link", name="Soziale Medien").is_visible()
     sidebar = page.get_by_role("complementary")
