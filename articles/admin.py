@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, ImageCredit, Municipality, Tag
+
+# Editors type "essen.de"; read it as https, the scheme Django 6 will assume.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Municipality)
@@ -10,12 +14,14 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_filter = ["kind", "federal_state"]
     search_fields = ["name", "ags"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(ImageCredit)
 class ImageCreditAdmin(admin.ModelAdmin):
     list_display = ["__str__", "creator", "source", "licence"]
     search_fields = ["creator", "source"]
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Tag)
