@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, ImageCredit, Municipality, Tag
+from .models import Article, ImageCredit, Municipality, Page, Tag
 
 # Editors type "essen.de"; read it as https, the scheme Django 6 will assume.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -74,3 +74,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if not obj.author_id:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
