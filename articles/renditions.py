@@ -17,8 +17,7 @@ QUALITY = 80
 
 def target_widths(width):
     """The widths to make for a photo `width` pixels wide; never upscaled."""
-    widths = [w for w in WIDTHS if w < width]
-    return [*widths, min(width, WIDTHS[-1])]
+    return sorted({*(w for w in WIDTHS if w < width), min(width, WIDTHS[-1])})
 
 
 def make_renditions(image_field):
