@@ -38,6 +38,16 @@ FOOTER_PAGES = [
 ]
 
 
+def make_missing_renditions(apps, schema_editor):
+    """Photos uploaded before renditions existed get theirs now."""
+    from articles.renditions import make_renditions
+
+    Article = apps.get_model("articles", "Article")
+    for article in Article.objects.exclude(image=""):
+        article.renditions = make_renditions(article.image)
+        article.save(update_fields=["renditions"])
+
+
 def create_footer_pages(apps, schema_editor):
     Page = apps.get_model("articles", "Page")
     for slug, title, body in FOOTER_PAGES:
@@ -72,4 +82,5 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.RunPython(create_footer_pages, migrations.RunPython.noop),
+        migrations.RunPython(make_missing_renditions, migrations.RunPython.noop),
     ]
