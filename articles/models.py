@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .renditions import make_renditions
+from .renditions import make_renditions, without_metadata
 
 GERMAN_TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
@@ -391,6 +391,8 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.fill_defaults()
         self.body = clean_body(self.body)
+        if self.image and not self.image._committed:  # a new upload
+            self.image = without_metadata(self.image)
         super().save(*args, **kwargs)
         self.update_renditions()
 

@@ -1,7 +1,8 @@
 """Responsive renditions of article photos: a few widths as WebP and JPEG,
 re-encoded by Pillow so that no EXIF data (camera, GPS position) reaches
 readers. Made once when the photo changes; templates read only the metadata
-that make_renditions() returns and never touch the storage."""
+that make_renditions() returns and never touch the storage. Uploaded
+originals lose their EXIF data too (without_metadata())."""
 
 import io
 from pathlib import PurePosixPath
@@ -18,6 +19,18 @@ QUALITY = 80
 def target_widths(width):
     """The widths to make for a photo `width` pixels wide; never upscaled."""
     return sorted({*(w for w in WIDTHS if w < width), min(width, WIDTHS[-1])})
+
+
+def without_metadata(upload):
+    """`upload` re-encoded upright in its own format without EXIF data, to be
+    stored as the original: /media/ serves originals too."""
+    with Image.open(upload) as original:
+        image_format = original.format
+        image = ImageOps.exif_transpose(original)
+        buffer = io.BytesIO()
+        options = {"quality": 95} if image_format in ("JPEG", "WEBP") else {}
+        image.save(buffer, image_format, **options)
+    return ContentFile(buffer.getvalue(), name=PurePosixPath(upload.name).name)
 
 
 def make_renditions(image_field):

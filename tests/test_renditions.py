@@ -72,6 +72,26 @@ def test_renditions_carry_no_exif_or_gps():
         assert "exif" not in image.info
 
 
+def test_uploaded_original_is_stored_without_exif_or_gps():
+    article = make_article(image=jpeg_with_gps(size=(640, 480)))
+    with article.image.open() as stored:
+        image = Image.open(stored)
+        assert image.format == "JPEG"
+        assert image.size == (640, 480)
+        assert not image.getexif()
+
+
+def test_upright_orientation_survives_losing_the_exif_data():
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # the camera was held upright
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300)).save(buffer, "JPEG", exif=exif)
+    upload = SimpleUploadedFile("hoch.jpg", buffer.getvalue(), "image/jpeg")
+    article = make_article(image=upload)
+    assert (article.image_width, article.image_height) == (300, 400)
+    assert (article.renditions["width"], article.renditions["height"]) == (300, 400)
+
+
 def test_renditions_are_made_once_and_remade_when_the_photo_changes():
     article = make_article(image=make_jpeg(size=(500, 300)))
     first = article.renditions
