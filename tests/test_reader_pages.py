@@ -87,6 +87,14 @@ def test_500_page_renders_in_the_layout_without_database(django_assert_num_queri
     assert 'href="/seite/barrierefreiheit/"' in html
 
 
+def test_failing_page_gets_the_german_500_page(client, settings):
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    client.raise_request_exception = False
+    response = client.get("/kaputt/")
+    assert response.status_code == 500
+    assert "Technischer Fehler" in response.content.decode()
+
+
 # Home
 
 
@@ -118,6 +126,39 @@ def test_home_costs_two_queries_at_any_size(
     with django_assert_num_queries(2):  # count for the paginator, the teasers
         response = client.get(reverse("articles:index"))
     assert "Bildquelle" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/thema/open-data/", 3),  # tag, count, teasers
+        ("/kommune/essen/", 3),  # municipality, count, teasers
+        ("/kommunen/", 1),
+        ("/archiv/", 1),
+        ("/archiv/2025/03/", 3),  # exists (else 404), count, teasers
+        ("/suche/?q=Rathaus", 2),  # count, teasers
+    ],
+)
+@pytest.mark.parametrize("archive_size", [3, 12])
+def test_list_pages_cost_fixed_queries_at_any_size(
+    client, django_assert_num_queries, url, queries, archive_size
+):
+    essen = make_municipality(name="Essen", federal_state=FederalState.NW)
+    make_municipality(name="Bonn", federal_state=FederalState.NW)
+    credit = make_credit()
+    photo = make_jpeg(size=(500, 300))
+    for _number in range(archive_size):
+        make_article(
+            municipality=essen,
+            lead="Neues aus dem Rathaus",
+            published_at=berlin(2025, 3, 10, 12),
+            image=photo,
+            image_credit=credit,
+            tags=["Open Data"],
+        )
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
 
 
 # Municipalities
