@@ -86,3 +86,28 @@ def test_reader_on_a_phone_goes_from_home_to_search(live_server, phone):
     assert "Gütersloh: Neues Bürgerportal wird rege genutzt" in found
     assert_fits_the_screen(page)
     keep_screenshot(page, "5-search")
+
+
+def test_every_reader_page_fits_a_320_px_screen(live_server, browser):
+    call_command("load_demo")
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    too_wide = {}
+    for url in [
+        "/",
+        "/artikel/essen-stadt-startet-tiktok-kanal/",
+        "/kommunen/",
+        "/kommune/essen/",
+        "/thema/soziale-medien/",
+        "/archiv/",
+        "/archiv/2025/04/",
+        "/suche/?q=Portal",
+        "/seite/barrierefreiheit/",
+        "/gibt-es-nicht/",
+    ]:
+        page.goto(live_server.url + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[url] = width
+    context.close()
+    assert too_wide == {}
