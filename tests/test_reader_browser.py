@@ -82,7 +82,7 @@ def test_reader_on_a_phone_goes_from_home_to_search(live_server, phone):
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Suche nach „Bürgerportal“"
     )
-    found = page.locator("main article.teaser h3").all_inner_texts()
+    found = page.locator("main article.teaser h2").all_inner_texts()
     assert "Gütersloh: Neues Bürgerportal wird rege genutzt" in found
     assert_fits_the_screen(page)
     keep_screenshot(page, "5-search")

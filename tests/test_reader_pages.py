@@ -112,6 +112,7 @@ def test_home_teaser_shows_thumbnail_with_credit_line(client):
         html
     )
     assert html.count("<picture>") == 1
+    assert '<h2><a href="/artikel/' in html  # right under the page's h1
     assert 'type="image/webp"' in html
 
 
@@ -357,3 +358,17 @@ def test_new_related_article_changes_the_etag(client):
     again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200
     assert "Neu im Sidebar" in again.content.decode()
+
+
+def test_editors_change_footer_pages_in_the_admin(admin_client):
+    page = Page.objects.get(slug="datenschutz")
+    url = reverse("admin:articles_page_change", args=[page.pk])
+    assert (
+        admin_client.get(reverse("admin:articles_page_changelist")).status_code == 200
+    )
+    response = admin_client.post(
+        url, {"title": "Datenschutz", "slug": "datenschutz", "body": "<p>Neu.</p>"}
+    )
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.body == "<p>Neu.</p>"
