@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import RequestFactory
+
+from articles.views import server_error
 
 READER_PAGES = {
     "home": "/",
@@ -71,6 +74,8 @@ def test_reader_pages_have_no_html_errors(client, tmp_path, vnu_command):
         assert response.status_code == (404 if name == "404" else 200), url
         files.append(tmp_path / f"{name}.html")
         files[-1].write_bytes(response.content)
+    files.append(tmp_path / "500.html")
+    files[-1].write_bytes(server_error(RequestFactory().get("/")).content)
 
     result = subprocess.run(
         [*vnu_command, *map(str, files)], capture_output=True, text=True, check=True
