@@ -20,6 +20,7 @@ def test_reader_opens_the_essen_article_from_home(live_server, page):
     photo = article.get_by_role("img")
     assert "Smartphone" in photo.get_attribute("alt")
     # srcset picks a WebP rendition sized for the 44em column.
+    page.wait_for_function("img => img.complete", arg=photo.element_handle())
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 704
     assert photo.evaluate("img => img.currentSrc").endswith("-800.webp")
     caption = article.locator("figcaption").inner_text()

@@ -45,7 +45,10 @@ def test_reader_on_a_phone_goes_from_home_to_search(live_server, phone):
     page.goto(live_server.url)
     assert page.get_by_role("heading", level=1).inner_text() == "Aktuelle Meldungen"
     thumbnail = page.locator("article.teaser").first.get_by_role("img")
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Thumbnails load lazily, possibly after the page's load event.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     assert (
         "Bildquelle: victor69/123rf.com" in page.locator(".credit").first.inner_text()
     )
@@ -57,6 +60,7 @@ def test_reader_on_a_phone_goes_from_home_to_search(live_server, phone):
         "Stadt startet TikTok-Kanal"
     )
     photo = page.locator("main figure img")
+    page.wait_for_function("img => img.complete", arg=photo.element_handle())
     # 390 CSS px at 2x need the 800 px rendition; WebP where supported.
     assert photo.evaluate("img => img.currentSrc").endswith("-800.webp")
     assert_fits_the_screen(page)
