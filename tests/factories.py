@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 from itertools import count
 
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -46,3 +47,13 @@ def make_article(*, tags=(), **fields):
     if tags:
         article.tags.set(tags)
     return article
+
+
+def make_user(*, groups=(), **fields):
+    """A staff user (not superuser) in `groups`, e.g. ("Moderation",)."""
+    fields.setdefault("username", f"user{next(_numbers)}")
+    fields.setdefault("is_staff", True)
+    user = User.objects.create_user(password="geheim-123", **fields)
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
