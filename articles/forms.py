@@ -6,6 +6,18 @@ from taggit.forms import TagField, TagWidget
 from .models import ArticleTagging, Tag
 
 
+def tags_from_string(text):
+    """Tag names typed by an editor, separated by commas only:
+    "Open Data, Bürgerportal" → ["Bürgerportal", "Open Data"]."""
+    names = {name.strip().strip('"').strip() for name in text.split(",")}
+    return sorted(name for name in names if name)
+
+
+def tags_to_string(tags):
+    """The tags as the text input shows them: "Bürgerportal, Open Data"."""
+    return ", ".join(sorted(tag.name for tag in tags))
+
+
 class TagSuggestWidget(TagWidget):
     """taggit's comma-separated text input, with the existing tags offered
     through a <datalist> (browser autocomplete, no script, no CDN)."""

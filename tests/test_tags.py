@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.forms import tags_from_string, tags_to_string
 from articles.models import Article, ArticleStatus, Tag, TagChange, TagRedirect
 from articles.services import tag_merge, tag_rename
 from tests.factories import make_article, make_user
@@ -274,3 +275,13 @@ def test_a_deleted_article_takes_its_tag_links_but_not_its_tags():
     article = make_article(tags=["Open Data"])
     Article.objects.filter(pk=article.pk).delete()
     assert tag("Open Data").tagged_articles.count() == 0
+
+
+def test_only_commas_separate_tags_typed_by_editors():
+    assert tags_from_string('Open Data, "Bürgerportal" ,, KI') == [
+        "Bürgerportal",
+        "KI",
+        "Open Data",
+    ]
+    article = make_article(tags=["Open Data", "KI"])
+    assert tags_to_string(article.tags.all()) == "KI, Open Data"
