@@ -37,20 +37,45 @@ class TagSuggestWidget(TagWidget):
         )
 
 
+class TagNamesField(TagField):
+    """Comma-separated tag names with autocomplete; refuses names longer
+    than Tag.name allows (the database would refuse them with a 500)."""
+
+    widget = TagSuggestWidget(attrs={"size": 60})
+
+    def clean(self, value):
+        names = super().clean(value)
+        if self.required and not names:
+            raise forms.ValidationError(self.error_messages["required"], "required")
+        limit = Tag._meta.get_field("name").max_length
+        too_long = [name for name in names if len(name) > limit]
+        if too_long:
+            raise forms.ValidationError(
+                _("Ein Schlagwort darf höchstens %(limit)d Zeichen lang sein."),
+                code="tag_too_long",
+                params={"limit": limit},
+            )
+        return names
+
+
 class ArticleTaggingForm(forms.ModelForm):
     """The only field a moderator may change on an article."""
+
+    tags = TagNamesField(
+        label=_("Schlagwörter"),
+        required=False,
+        help_text=_("Durch Kommas getrennt, z. B. „Open Data, Bürgerportal“."),
+    )
 
     class Meta:
         model = ArticleTagging
         fields = ["tags"]
-        widgets = {"tags": TagSuggestWidget(attrs={"size": 60})}
 
 
 class TagsAddForm(forms.Form):
-    tags = TagField(
+    tags = TagNamesField(
         label=_("Schlagwörter hinzufügen"),
         help_text=_("Durch Kommas getrennt, z. B. „Open Data, Bürgerportal“."),
-        widget=TagSuggestWidget(attrs={"size": 60}),
     )
 
 

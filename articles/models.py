@@ -196,7 +196,8 @@ class Tag(TagBase):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
     def slugify(self, tag, i=None):
-        slug = german_slugify(tag)
+        # Transliteration lengthens names: keep room for a "-<number>" suffix.
+        slug = german_slugify(tag)[:90]
         return f"{slug}-{i}" if i is not None else slug
 
 

@@ -192,10 +192,20 @@ def test_queue_adds_tags_to_many_articles_at_once(client, moderator):
 
 def test_add_tags_without_tags_shows_a_german_error(client, moderator):
     article = make_article()
-    response = run_action(client, "add_tags", [article], apply="1", tags=" ")
+    response = run_action(client, "add_tags", [article], apply="1", tags=" , ")
     assert response.status_code == 200
     assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
     assert not TagChange.objects.exists()
+
+
+def test_add_tags_refuses_overlong_names_in_german(client, moderator):
+    article = make_article()
+    response = run_action(
+        client, "add_tags", [article], apply="1", tags=f"KI, {'x' * 101}"
+    )
+    assert response.status_code == 200
+    assert "höchstens 100 Zeichen" in response.content.decode()
+    assert not Tag.objects.exists()
 
 
 def test_queue_removes_tags_from_many_articles_at_once(client, moderator):

@@ -60,6 +60,12 @@ def test_tag_slugs_are_german_friendly(name, slug):
     assert Tag.objects.create(name=name).slug == slug
 
 
+def test_long_umlaut_tag_names_get_slugs_that_fit():
+    name = "Überörtliche Prüfung " * 4 + "ä" * 16  # 100 characters
+    assert len(Tag.objects.create(name=name).slug) <= 100
+    assert Tag.objects.create(name=name[:-1]).slug.endswith("-1")
+
+
 def test_tag_list_shows_how_many_articles_use_each_tag(
     client, moderator, django_assert_num_queries
 ):
