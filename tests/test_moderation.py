@@ -71,6 +71,21 @@ def test_permission_migration_keeps_an_existing_group_and_its_permissions():
     assert codenames == MODERATION_PERMISSIONS | {"view_article"}
 
 
+def test_moderator_finds_the_queue_and_the_tags_in_the_admin(client, moderator):
+    tag = Tag.objects.create(name="Open Data")
+    models = {
+        model["object_name"]
+        for app in client.get(reverse("admin:index")).context["app_list"]
+        for model in app["models"]
+    }
+    assert {"ArticleTagging", "Tag"} <= models
+    assert "Article" not in models or "view_article" in {
+        p.codename for p in Permission.objects.filter(group__name="Moderation")
+    }
+    tag_page = client.get(reverse("admin:articles_tag_change", args=[tag.pk]))
+    assert tag_page.status_code == 200
+
+
 def test_moderator_cannot_change_title_or_status_in_the_article_admin(
     client, moderator
 ):
