@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_jpeg, make_municipality
+from tests.factories import (
+    HIDDEN_STATES,
+    make_article,
+    make_hidden_article,
+    make_jpeg,
+    make_municipality,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +202,12 @@ def test_photo_size_is_stored_on_upload_and_cleared_with_the_photo():
     article.image = ""
     article.save()
     assert article.image_size is None
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+@pytest.mark.parametrize(("name", "kwargs"), FEEDS)
+def test_hidden_article_is_in_no_feed(client, essen, state, name, kwargs):
+    visible = make_article(municipality=essen, tags=["Open Data"])
+    make_hidden_article(state, municipality=essen, tags=["Open Data"])
+    links = [entry.link for entry in fetch(client, name, **kwargs).entries]
+    assert links == [f"http://testserver{visible.get_absolute_url()}"]
