@@ -175,3 +175,24 @@ def test_hidden_article_is_in_no_sitemap(client, state):
         assert "geheimthema" not in content
     assert visible.slug in client.get("/sitemap-news.xml").content.decode()
     assert visible.slug in client.get("/sitemap-artikel.xml").content.decode()
+
+
+def test_every_sitemap_location_is_a_page_readers_can_open(client):
+    essen = make_municipality(name="Essen")
+    article = make_article(municipality=essen, title="Offen", tags=["Open Data"])
+    make_hidden_article("draft", municipality=essen, title="Noch geheim")
+    locations = []
+    for section in ("artikel", "kommunen", "themen"):
+        locations += url_entries(fetch_xml(client, f"/sitemap-{section}.xml"))
+    assert len(locations) == 3
+    for location in locations:
+        response = client.get(location.removeprefix("http://testserver"))
+        assert response.status_code == 200
+    page = client.get(essen.get_absolute_url()).content.decode()
+    assert "Offen" in page
+    assert "Noch geheim" not in page
+    assert article.get_absolute_url() in page
+
+
+def test_unknown_municipality_page_is_404(client):
+    assert client.get("/kommune/gibt-es-nicht/").status_code == 404
