@@ -1,7 +1,7 @@
 """RSS 2.0 and Atom feeds: all news, one municipality's, one topic's.
 
 Each feed costs a fixed number of queries: the feed's object (if any), the
-latest articles with their municipality, and their tags in one prefetch."""
+latest articles with their author, and their tags in one prefetch."""
 
 import mimetypes
 
@@ -33,6 +33,9 @@ class LatestArticlesFeed(Feed):
     def link(self):
         return reverse("articles:index")
 
+    def author_name(self):  # Atom requires an author for the feed (RFC 4287)
+        return settings.SITE_NAME
+
     def articles(self, obj):
         """The published articles this feed is about; subclasses narrow it."""
         return Article.objects.published()
@@ -40,7 +43,7 @@ class LatestArticlesFeed(Feed):
     def items(self, obj):
         return (
             self.articles(obj)
-            .select_related("municipality")
+            .select_related("author")
             .prefetch_related("tags")
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
@@ -63,6 +66,9 @@ class LatestArticlesFeed(Feed):
 
     def item_description(self, item):
         return escape(item.lead)
+
+    def item_author_name(self, item):
+        return item.author.get_full_name() if item.author else None
 
     def item_pubdate(self, item):
         return item.published_at

@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,7 +56,11 @@ def essen():
 
 @pytest.mark.parametrize(("name", "kwargs"), FEEDS)
 def test_feed_item_has_title_link_dates_lead_and_photo(client, essen, name, kwargs):
+    author = get_user_model().objects.create_user(
+        "mmuster", first_name="Maria", last_name="Muster"
+    )
     article = make_article(
+        author=author,
         municipality=essen,
         kicker="Essen & Umland",
         title="Stadt startet <TikTok>-Kanal",
@@ -73,6 +78,7 @@ def test_feed_item_has_title_link_dates_lead_and_photo(client, essen, name, kwar
     assert shown(entry.summary_detail) == "Nun kommt TikTok dazu & mehr <Videos>."
     assert entry.published_parsed[:6] == article.published_at.utctimetuple()[:6]
     assert [tag.term for tag in entry.tags] == ["Open Data"]
+    assert entry.author == "Maria Muster"
     [enclosure] = entry.enclosures
     assert enclosure.href == f"http://testserver{article.image.url}"
     assert enclosure.type == "image/jpeg"
@@ -101,6 +107,13 @@ def test_article_without_photo_has_no_enclosure(client):
     make_article()
     [entry] = fetch(client, "feeds:rss").entries
     assert entry.enclosures == []
+
+
+def test_atom_feed_names_the_site_as_author(client):
+    make_article()
+    feed = fetch(client, "feeds:atom")
+    assert feed.feed.author == "Kommune Digital"
+    assert "author" not in feed.entries[0]  # no named author: the feed's applies
 
 
 def test_rss_feed_names_site_and_links_home(client):

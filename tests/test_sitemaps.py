@@ -196,3 +196,26 @@ def test_every_sitemap_location_is_a_page_readers_can_open(client):
 
 def test_unknown_municipality_page_is_404(client):
     assert client.get("/kommune/gibt-es-nicht/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/sitemap.xml", 6),  # per section: its newest change, its page count
+        ("/sitemap-artikel.xml", 2),  # page count, items
+        ("/sitemap-kommunen.xml", 2),
+        ("/sitemap-themen.xml", 2),
+        ("/sitemap-news.xml", 2),
+    ],
+)
+@pytest.mark.parametrize("archive_size", [3, 30])
+def test_sitemap_costs_same_queries_at_any_size(
+    client, django_assert_num_queries, url, queries, archive_size
+):
+    for number in range(archive_size):
+        make_article(municipality=make_municipality(), tags=[f"Thema {number}"])
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    expected = 3 if url == "/sitemap.xml" else archive_size
+    assert response.content.count(b"<loc>") == expected
