@@ -372,10 +372,12 @@ class Article(models.Model):
 
     def fill_image_size(self):
         """The photo's size in bytes: from the upload in hand, or asked from the
-        storage once for a file that arrived some other way."""
+        storage once for a file that arrived some other way (code that swaps a
+        stored photo by name sets image_size to None so it is asked again)."""
         if not self.image:
             self.image_size = None
         elif not self.image._committed or self.image_size is None:
+            # _committed is False only for a file not yet in the storage.
             self.image_size = self.image.size
 
     def clean(self):
