@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.ArticleListView.as_view(), name="index"),
     path("artikel/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("thema/<slug:slug>/", views.TopicView.as_view(), name="topic"),
+    path("kommune/<slug:slug>/", views.MunicipalityView.as_view(), name="municipality"),
 ]

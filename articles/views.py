@@ -2,7 +2,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Tag, TagRedirect
+from .models import Article, Municipality, Tag, TagRedirect
 
 
 class ArticleDetailView(DetailView):
@@ -11,7 +11,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .select_related("municipality", "image_credit")
+            .select_related("municipality", "image_credit", "author")
             .prefetch_related("tags")
         )
 
@@ -54,3 +54,16 @@ class TopicView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class MunicipalityView(ArticleListView):
+    """A municipality's page: its published articles, newest first."""
+
+    template_name = "articles/municipality.html"
+
+    def get_queryset(self):
+        self.municipality = get_object_or_404(Municipality, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(municipality=self.municipality)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(municipality=self.municipality, **kwargs)

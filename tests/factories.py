@@ -49,6 +49,19 @@ def make_article(*, tags=(), **fields):
     return article
 
 
+# Every way an article is hidden from readers, as the fields that make it so.
+# Each test of "nothing unpublished" runs once per entry.
+HIDDEN_STATES = {
+    "draft": lambda: {"status": ArticleStatus.DRAFT},
+    "scheduled": lambda: {"published_at": timezone.now() + timedelta(days=1)},
+}
+
+
+def make_hidden_article(state, **fields):
+    """An article in HIDDEN_STATES[state] that readers must never see."""
+    return make_article(**{**fields, **HIDDEN_STATES[state]()})
+
+
 def make_user(*, groups=(), **fields):
     """A staff user (not superuser) in `groups`, e.g. ("Moderation",)."""
     fields.setdefault("username", f"user{next(_numbers)}")

@@ -57,7 +57,7 @@ def test_moderation_group_gets_tagging_permissions_and_no_article_change():
 
 def test_permission_migration_keeps_an_existing_group_and_its_permissions():
     migration = importlib.import_module(
-        "articles.migrations.0003_moderation_permissions"
+        "articles.migrations.0004_moderation_permissions"
     )
     Group.objects.filter(name="Moderation").delete()
     group = Group.objects.create(name="Moderation")
