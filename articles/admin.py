@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.formats import date_format
@@ -123,8 +123,9 @@ class TagAdmin(admin.ModelAdmin):
                     ),
                 )
             else:
-                for source in sources:
-                    tag_merge(source=source, target=target, user=request.user)
+                with transaction.atomic():  # all sources or none
+                    for source in sources:
+                        tag_merge(source=source, target=target, user=request.user)
                 self.message_user(
                     request,
                     gettext("%(sources)s zusammengeführt in „%(target)s“.")

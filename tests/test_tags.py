@@ -102,6 +102,17 @@ def test_renaming_a_tag_moves_its_topic_page_and_redirects_the_old_url(
     assert "Portal startet" in client.get(response.url).content.decode()
 
 
+def test_renaming_to_another_tags_name_in_other_case_is_refused(client, moderator):
+    Tag.objects.create(name="Open Data")
+    other = Tag.objects.create(name="Opendata")
+    response = client.post(
+        reverse("admin:articles_tag_change", args=[other.pk]), {"name": "open data"}
+    )
+    assert response.status_code == 200
+    assert "Zusammenführen" in str(response.context["adminform"].form.errors)
+    assert Tag.objects.get(pk=other.pk).name == "Opendata"
+
+
 def test_renaming_back_to_an_old_name_serves_the_page_again(client):
     make_article(tags=["Open Data"])
     open_data = tag("Open Data")
