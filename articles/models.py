@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -184,21 +184,31 @@ class Tag(TagBase):
         verbose_name_plural = _("Schlagwörter")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="unique_tag_name_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="unique_tag_name_ci",
+                violation_error_message=_(
+                    "Ein Schlagwort mit diesem Namen gibt es schon (Groß- und "
+                    "Kleinschreibung zählen nicht). Zum Vereinen bitte "
+                    "„Zusammenführen“ verwenden."
+                ),
+            ),
         ]
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
     def slugify(self, tag, i=None):
-        slug = german_slugify(tag)
+        # Transliteration lengthens names: keep room for a "-<number>" suffix.
+        slug = german_slugify(tag)[:90]
         return f"{slug}-{i}" if i is not None else slug
 
 
 class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    # PROTECT: a tag in use is merged, never deleted with its articles' links.
     tag = models.ForeignKey(
-        Tag, on_delete=models.CASCADE, related_name="tagged_articles"
+        Tag, on_delete=models.PROTECT, related_name="tagged_articles"
     )
 
     class Meta:
@@ -217,6 +227,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now()
         )
+
+    def needing_tags(self):
+        """The tagging queue: articles without tags or marked as needing
+        tags by an editor, newest first."""
+        untagged = ~Exists(TaggedArticle.objects.filter(content_object=OuterRef("pk")))
+        return self.filter(untagged | Q(needs_tags=True)).order_by("-created_at", "-pk")
 
     def for_teasers(self):
         """Only the columns a teaser shows, newest first."""
@@ -314,6 +330,14 @@ class Article(models.Model):
             "Liegt der Zeitpunkt in der Zukunft, erscheint der Artikel erst dann."
         ),
     )
+    needs_tags = models.BooleanField(
+        _("Braucht Schlagwörter"),
+        default=False,
+        help_text=_(
+            "Setzt den Artikel auf die Liste der Moderation; wird beim "
+            "Verschlagworten dort von selbst zurückgesetzt."
+        ),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -401,3 +425,71 @@ class Article(models.Model):
         """Sidebar teasers: the best `limit` matches of related_to(), newest first."""
         picks = Article.objects.published().for_teasers().related_to(self)[:limit]
         return sorted(picks, key=lambda a: (a.published_at, a.pk), reverse=True)
+
+
+class ArticleTagging(Article):
+    """The moderators' view of an article: everything read-only but its tags."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Verschlagwortung")
+        verbose_name_plural = _("Verschlagwortung")
+
+
+class TagRedirect(models.Model):
+    """The slug of a merged or renamed tag, so its old topic URL keeps working."""
+
+    old_slug = models.SlugField(_("alter Kurzname"), max_length=100, unique=True)
+    tag = models.ForeignKey(
+        Tag,
+        models.CASCADE,
+        related_name="redirects",
+        verbose_name=_("Schlagwort"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Weiterleitung eines Schlagworts")
+        verbose_name_plural = _("Weiterleitungen von Schlagwörtern")
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag.slug}"
+
+
+class TagChange(models.Model):
+    """One change of an article's tags: who, when, what was added and removed."""
+
+    article = models.ForeignKey(
+        Article,
+        models.CASCADE,
+        related_name="tag_changes",
+        verbose_name=_("Artikel"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tag_changes",
+        verbose_name=_("Benutzer"),
+    )
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
+    added = models.JSONField(_("hinzugefügt"), default=list, blank=True)
+    removed = models.JSONField(_("entfernt"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("Schlagwort-Änderung")
+        verbose_name_plural = _("Schlagwort-Änderungen")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article}: {self.summary}"
+
+    @property
+    def summary(self):
+        """ "+ Open Data − Opendata": what changed, for lists."""
+        parts = [f"+ {', '.join(self.added)}"] if self.added else []
+        if self.removed:
+            parts.append(f"− {', '.join(self.removed)}")
+        return " ".join(parts)

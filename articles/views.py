@@ -1,7 +1,8 @@
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Municipality, Tag
+from .models import Article, Municipality, Tag, TagRedirect
 
 
 class ArticleDetailView(DetailView):
@@ -31,12 +32,24 @@ class ArticleListView(ListView):
 
 
 class TopicView(ArticleListView):
-    """A topic page: published articles with one tag, newest first."""
+    """A topic page: published articles with one tag, newest first. The slug
+    of a merged or renamed tag redirects permanently to its successor."""
 
     template_name = "articles/topic.html"
 
+    def get(self, request, *args, **kwargs):
+        self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
+        if self.tag is None:
+            moved = get_object_or_404(
+                TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]
+            )
+            url = moved.tag.get_absolute_url()
+            if request.GET:
+                url = f"{url}?{request.GET.urlencode()}"
+            return HttpResponsePermanentRedirect(url)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):

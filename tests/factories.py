@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 from itertools import count
 
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -59,3 +60,13 @@ HIDDEN_STATES = {
 def make_hidden_article(state, **fields):
     """An article in HIDDEN_STATES[state] that readers must never see."""
     return make_article(**{**fields, **HIDDEN_STATES[state]()})
+
+
+def make_user(*, groups=(), **fields):
+    """A staff user (not superuser) in `groups`, e.g. ("Moderation",)."""
+    fields.setdefault("username", f"user{next(_numbers)}")
+    fields.setdefault("is_staff", True)
+    user = User.objects.create_user(password="geheim-123", **fields)
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
