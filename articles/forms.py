@@ -1,5 +1,113 @@
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField, TagWidget
+
+from .models import ArticleTagging, Tag
+
+
+def tags_from_string(text):
+    """Tag names typed by an editor, separated by commas only:
+    "Open Data, Bürgerportal" → ["Bürgerportal", "Open Data"]."""
+    names = {name.strip().strip('"').strip() for name in text.split(",")}
+    return sorted(name for name in names if name)
+
+
+def tags_to_string(tags):
+    """The tags as the text input shows them: "Bürgerportal, Open Data"."""
+    return ", ".join(sorted(tag.name for tag in tags))
+
+
+class TagSuggestWidget(TagWidget):
+    """taggit's comma-separated text input, with the existing tags offered
+    through a <datalist> (browser autocomplete, no script, no CDN)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = attrs or {}
+        datalist_id = f"{attrs.get('id', name)}-suggestions"
+        attrs = {**attrs, "list": datalist_id, "autocomplete": "off"}
+        options = format_html_join(
+            "", '<option value="{}">', Tag.objects.values_list("name")
+        )
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            datalist_id,
+            options,
+        )
+
+
+class TagNamesField(TagField):
+    """Comma-separated tag names with autocomplete; refuses names longer
+    than Tag.name allows (the database would refuse them with a 500)."""
+
+    widget = TagSuggestWidget(attrs={"size": 60})
+
+    def clean(self, value):
+        names = super().clean(value)
+        if self.required and not names:
+            raise forms.ValidationError(self.error_messages["required"], "required")
+        limit = Tag._meta.get_field("name").max_length
+        too_long = [name for name in names if len(name) > limit]
+        if too_long:
+            raise forms.ValidationError(
+                _("Ein Schlagwort darf höchstens %(limit)d Zeichen lang sein."),
+                code="tag_too_long",
+                params={"limit": limit},
+            )
+        return names
+
+
+class ArticleTaggingForm(forms.ModelForm):
+    """The only field a moderator may change on an article."""
+
+    tags = TagNamesField(
+        label=_("Schlagwörter"),
+        required=False,
+        help_text=_("Durch Kommas getrennt, z. B. „Open Data, Bürgerportal“."),
+    )
+
+    class Meta:
+        model = ArticleTagging
+        fields = ["tags"]
+
+
+class TagsAddForm(forms.Form):
+    tags = TagNamesField(
+        label=_("Schlagwörter hinzufügen"),
+        help_text=_("Durch Kommas getrennt, z. B. „Open Data, Bürgerportal“."),
+    )
+
+
+class TagsRemoveForm(forms.Form):
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Schlagwörter entfernen"),
+        queryset=Tag.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Bitte mindestens ein Schlagwort wählen.")},
+    )
+
+    def __init__(self, *args, articles, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the tags the selected articles actually carry.
+        self.fields["tags"].queryset = Tag.objects.filter(
+            tagged_articles__content_object__in=articles
+        ).distinct()
+
+
+class TagMergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Zusammenführen in"),
+        queryset=Tag.objects.all(),
+        help_text=_(
+            "Alle Artikel der gewählten Schlagwörter erhalten dieses Schlagwort; "
+            "die anderen werden gelöscht, ihre Themenseiten leiten hierher weiter."
+        ),
+        error_messages={
+            "required": _("Bitte das Ziel-Schlagwort wählen."),
+            "invalid_choice": _("Dieses Schlagwort gibt es nicht (mehr)."),
+        },
+    )
 
 
 class SearchForm(forms.Form):

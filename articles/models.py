@@ -4,7 +4,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -187,21 +187,31 @@ class Tag(TagBase):
         verbose_name_plural = _("Schlagwörter")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="unique_tag_name_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="unique_tag_name_ci",
+                violation_error_message=_(
+                    "Ein Schlagwort mit diesem Namen gibt es schon (Groß- und "
+                    "Kleinschreibung zählen nicht). Zum Vereinen bitte "
+                    "„Zusammenführen“ verwenden."
+                ),
+            ),
         ]
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
     def slugify(self, tag, i=None):
-        slug = german_slugify(tag)
+        # Transliteration lengthens names: keep room for a "-<number>" suffix.
+        slug = german_slugify(tag)[:90]
         return f"{slug}-{i}" if i is not None else slug
 
 
 class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    # PROTECT: a tag in use is merged, never deleted with its articles' links.
     tag = models.ForeignKey(
-        Tag, on_delete=models.CASCADE, related_name="tagged_articles"
+        Tag, on_delete=models.PROTECT, related_name="tagged_articles"
     )
 
     class Meta:
@@ -223,6 +233,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now()
         )
+
+    def needing_tags(self):
+        """The tagging queue: articles without tags or marked as needing
+        tags by an editor, newest first."""
+        untagged = ~Exists(TaggedArticle.objects.filter(content_object=OuterRef("pk")))
+        return self.filter(untagged | Q(needs_tags=True)).order_by("-created_at", "-pk")
 
     def for_teasers(self):
         """Only the columns a teaser shows, newest first."""
@@ -319,6 +335,11 @@ class Article(models.Model):
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Stored at upload so feeds can state each photo's length without asking
+    # the storage (a network call per item on object storage).
+    image_size = models.PositiveIntegerField(
+        _("Dateigröße des Fotos (Bytes)"), null=True, blank=True, editable=False
+    )
     alt_text = models.CharField(
         _("Alternativtext"),
         max_length=250,
@@ -348,6 +369,14 @@ class Article(models.Model):
         blank=True,
         help_text=_(
             "Liegt der Zeitpunkt in der Zukunft, erscheint der Artikel erst dann."
+        ),
+    )
+    needs_tags = models.BooleanField(
+        _("Braucht Schlagwörter"),
+        default=False,
+        help_text=_(
+            "Setzt den Artikel auf die Liste der Moderation; wird beim "
+            "Verschlagworten dort von selbst zurückgesetzt."
         ),
     )
     author = models.ForeignKey(
@@ -391,8 +420,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.fill_defaults()
         self.body = clean_body(self.body)
+        # Strip first, so that the stored size is that of the stripped file.
         if self.image and not self.image._committed:  # a new upload
             self.image = without_metadata(self.image)
+        self.fill_image_size()
         super().save(*args, **kwargs)
         self.update_renditions()
 
@@ -415,6 +446,16 @@ class Article(models.Model):
         if self.status == ArticleStatus.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
 
+    def fill_image_size(self):
+        """The photo's size in bytes: from the upload in hand, or asked from the
+        storage once for a file that arrived some other way (code that swaps a
+        stored photo by name sets image_size to None so it is asked again)."""
+        if not self.image:
+            self.image_size = None
+        elif not self.image._committed or self.image_size is None:
+            # _committed is False only for a file not yet in the storage.
+            self.image_size = self.image.size
+
     def clean(self):
         self.fill_defaults()
         if not self.kicker:
@@ -436,6 +477,74 @@ class Article(models.Model):
         """Sidebar teasers: the best `limit` matches of related_to(), newest first."""
         picks = Article.objects.published().for_teasers().related_to(self)[:limit]
         return sorted(picks, key=lambda a: (a.published_at, a.pk), reverse=True)
+
+
+class ArticleTagging(Article):
+    """The moderators' view of an article: everything read-only but its tags."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Verschlagwortung")
+        verbose_name_plural = _("Verschlagwortung")
+
+
+class TagRedirect(models.Model):
+    """The slug of a merged or renamed tag, so its old topic URL keeps working."""
+
+    old_slug = models.SlugField(_("alter Kurzname"), max_length=100, unique=True)
+    tag = models.ForeignKey(
+        Tag,
+        models.CASCADE,
+        related_name="redirects",
+        verbose_name=_("Schlagwort"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Weiterleitung eines Schlagworts")
+        verbose_name_plural = _("Weiterleitungen von Schlagwörtern")
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag.slug}"
+
+
+class TagChange(models.Model):
+    """One change of an article's tags: who, when, what was added and removed."""
+
+    article = models.ForeignKey(
+        Article,
+        models.CASCADE,
+        related_name="tag_changes",
+        verbose_name=_("Artikel"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tag_changes",
+        verbose_name=_("Benutzer"),
+    )
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
+    added = models.JSONField(_("hinzugefügt"), default=list, blank=True)
+    removed = models.JSONField(_("entfernt"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("Schlagwort-Änderung")
+        verbose_name_plural = _("Schlagwort-Änderungen")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article}: {self.summary}"
+
+    @property
+    def summary(self):
+        """ "+ Open Data − Opendata": what changed, for lists."""
+        parts = [f"+ {', '.join(self.added)}"] if self.added else []
+        if self.removed:
+            parts.append(f"− {', '.join(self.removed)}")
+        return " ".join(parts)
 
 
 class Page(models.Model):

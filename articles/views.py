@@ -3,7 +3,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.http import HttpResponseServerError
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .context_processors import site_context
 from .forms import SearchForm
-from .models import Article, Municipality, Page, Tag
+from .models import Article, Municipality, Page, Tag, TagRedirect
 
 
 class ArticleDetailView(DetailView):
@@ -24,7 +24,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .select_related("municipality", "image_credit")
+            .select_related("municipality", "image_credit", "author")
             .prefetch_related("tags")
         )
 
@@ -64,12 +64,24 @@ class ArticleListView(ListView):
 
 
 class TopicView(ArticleListView):
-    """A topic page: published articles with one tag, newest first."""
+    """A topic page: published articles with one tag, newest first. The slug
+    of a merged or renamed tag redirects permanently to its successor."""
 
     template_name = "articles/topic.html"
 
+    def get(self, request, *args, **kwargs):
+        self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
+        if self.tag is None:
+            moved = get_object_or_404(
+                TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]
+            )
+            url = moved.tag.get_absolute_url()
+            if request.GET:
+                url = f"{url}?{request.GET.urlencode()}"
+            return HttpResponsePermanentRedirect(url)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -85,7 +97,7 @@ class MunicipalityListView(TemplateView):
         published = Q(articles__in=Article.objects.published().values("pk"))
         municipalities = Municipality.objects.annotate(
             news_count=Count("articles", filter=published)
-        )
+        ).order_by("name")  # Meta.ordering does not apply to aggregations
         other = _("Ohne Bundesland")
         groups = {}
         for municipality in municipalities:

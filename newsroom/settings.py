@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
@@ -121,6 +122,10 @@ STORAGES = {
 
 # Tags: "Open Data" and "open data" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
+# Only commas separate tags, so "Open Data" stays one tag (taggit's default
+# would split it at the space).
+TAGGIT_TAGS_FROM_STRING = "articles.forms.tags_from_string"
+TAGGIT_STRING_FROM_TAGS = "articles.forms.tags_to_string"
 
 # Behind TLS (DJANGO_HTTPS=1): redirect to https, HSTS, cookies only over https.
 # Off by default so the site also runs on plain http://127.0.0.1.

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 from itertools import count
 
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -46,3 +47,26 @@ def make_article(*, tags=(), **fields):
     if tags:
         article.tags.set(tags)
     return article
+
+
+# Every way an article is hidden from readers, as the fields that make it so.
+# Each test of "nothing unpublished" runs once per entry.
+HIDDEN_STATES = {
+    "draft": lambda: {"status": ArticleStatus.DRAFT},
+    "scheduled": lambda: {"published_at": timezone.now() + timedelta(days=1)},
+}
+
+
+def make_hidden_article(state, **fields):
+    """An article in HIDDEN_STATES[state] that readers must never see."""
+    return make_article(**{**fields, **HIDDEN_STATES[state]()})
+
+
+def make_user(*, groups=(), **fields):
+    """A staff user (not superuser) in `groups`, e.g. ("Moderation",)."""
+    fields.setdefault("username", f"user{next(_numbers)}")
+    fields.setdefault("is_staff", True)
+    user = User.objects.create_user(password="geheim-123", **fields)
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user

@@ -57,7 +57,7 @@ def create_footer_pages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ('articles', '0004_moderation_permissions'),
     ]
 
     operations = [

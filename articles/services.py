@@ -1,0 +1,165 @@
+"""Writes that span several rows: tagging articles and keeping the tag
+vocabulary clean. Every change of an article's tags is logged as a TagChange."""
+
+from django.db import transaction
+
+from .models import Article, Tag, TagChange, TaggedArticle, TagRedirect
+
+
+def tags_get_or_create(*, names):
+    """The tags for `names`, reusing existing ones regardless of case
+    ("open data" finds "Open Data"); duplicates collapse to one tag."""
+    tags = {}
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name)
+        tags[tag.pk] = tag
+    return list(tags.values())
+
+
+def _article_tags_change(*, article, add, remove, user, clear_needs_tags):
+    """Add and remove tags on one article and log what really changed."""
+    current = set(
+        TaggedArticle.objects.filter(content_object=article).values_list(
+            "tag_id", flat=True
+        )
+    )
+    added = [tag for tag in add if tag.pk not in current]
+    removed = [tag for tag in remove if tag.pk in current]
+    if added:
+        article.tags.add(*added)
+    if removed:
+        article.tags.remove(*removed)
+    if added or removed:
+        TagChange.objects.create(
+            article=article,
+            user=user,
+            added=sorted(tag.name for tag in added),
+            removed=sorted(tag.name for tag in removed),
+        )
+    if clear_needs_tags and article.needs_tags and (added or current):
+        # update(): the moderator changes tags only, no other column.
+        Article.objects.filter(pk=article.pk).update(needs_tags=False)
+        article.needs_tags = False
+    return added, removed
+
+
+@transaction.atomic
+def article_tags_set(*, article, names, user, clear_needs_tags=True):
+    """Give `article` exactly the tags `names` and log the difference.
+
+    From the tagging admin this also takes the article off the queue;
+    editors' saves in ArticleAdmin pass `clear_needs_tags=False`, so their
+    own "needs tags" mark stays as they set it."""
+    wanted = tags_get_or_create(names=names)
+    wanted_ids = {tag.pk for tag in wanted}
+    unwanted = Tag.objects.filter(tagged_articles__content_object=article).exclude(
+        pk__in=wanted_ids
+    )
+    return _article_tags_change(
+        article=article,
+        add=wanted,
+        remove=list(unwanted),
+        user=user,
+        clear_needs_tags=clear_needs_tags,
+    )
+
+
+@transaction.atomic
+def articles_tags_add(*, articles, names, user):
+    """Add the tags `names` to every article of `articles` (tagging queue);
+    each article leaves the queue. Returns the number of articles changed."""
+    tags = tags_get_or_create(names=names)
+    changed = 0
+    for article in articles:
+        added, _removed = _article_tags_change(
+            article=article, add=tags, remove=(), user=user, clear_needs_tags=True
+        )
+        changed += bool(added)
+    return changed
+
+
+@transaction.atomic
+def articles_tags_remove(*, articles, tags, user):
+    """Remove `tags` from every article of `articles`. Returns the number of
+    articles changed."""
+    changed = 0
+    for article in articles:
+        _added, removed = _article_tags_change(
+            article=article, add=(), remove=tags, user=user, clear_needs_tags=False
+        )
+        changed += bool(removed)
+    return changed
+
+
+def _tag_unique_slug(tag, name):
+    """The slug for `name`, numbered if another tag already holds it."""
+    slug = tag.slugify(name)
+    taken = set(
+        Tag.objects.exclude(pk=tag.pk)
+        .filter(slug__startswith=slug)
+        .values_list("slug", flat=True)
+    )
+    number = 1
+    while slug in taken:
+        slug = tag.slugify(name, number)
+        number += 1
+    return slug
+
+
+def _tag_redirect(*, old_slug, tag):
+    """Send `old_slug` to `tag` from now on, and earlier redirects to `tag`
+    stay direct (no chains)."""
+    TagRedirect.objects.filter(old_slug=tag.slug).delete()
+    TagRedirect.objects.update_or_create(old_slug=old_slug, defaults={"tag": tag})
+
+
+@transaction.atomic
+def tag_rename(*, tag, name):
+    """Rename `tag`; its slug follows the name, and the old topic URL
+    redirects permanently to the new one."""
+    old_slug = tag.slug
+    tag.name = name
+    tag.slug = _tag_unique_slug(tag, name)
+    tag.save()
+    if tag.slug != old_slug:
+        _tag_redirect(old_slug=old_slug, tag=tag)
+    return tag
+
+
+@transaction.atomic
+def tag_merge(*, source, target, user):
+    """Merge `source` into `target`: every article of the source gets the
+    target (none loses a tag), each change is logged, the source is deleted
+    and its topic URL (and any URL that led to it) redirects to the target.
+    Returns the number of articles that carried the source."""
+    if source.pk == target.pk:
+        raise ValueError("A tag cannot be merged into itself.")
+    links = TaggedArticle.objects.filter(tag=source).select_related("content_object")
+    has_target = set(
+        TaggedArticle.objects.filter(tag=target).values_list(
+            "content_object_id", flat=True
+        )
+    )
+    articles = [link.content_object for link in links]
+    TagChange.objects.bulk_create(
+        TagChange(
+            article=article,
+            user=user,
+            added=[] if article.pk in has_target else [target.name],
+            removed=[source.name],
+        )
+        for article in articles
+    )
+    # Articles with both tags just drop the source; the rest move over.
+    links.filter(content_object_id__in=has_target).delete()
+    TaggedArticle.objects.filter(tag=source).update(tag=target)
+    TagRedirect.objects.filter(tag=source).update(tag=target)
+    old_slug = source.slug
+    source.delete()
+    _tag_redirect(old_slug=old_slug, tag=target)
+    return len(articles)
