@@ -52,6 +52,9 @@ def test_reader_on_a_phone_goes_from_home_to_search(live_server, phone):
     assert (
         "Bildquelle: victor69/123rf.com" in page.locator(".credit").first.inner_text()
     )
+    # Each repeated "mehr..." link says which article it opens.
+    more = page.get_by_role("link", name="mehr... Digitales Rathaus ist eröffnet")
+    assert more.count() == 1
     assert_fits_the_screen(page)
     keep_screenshot(page, "1-home")
 
