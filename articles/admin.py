@@ -15,6 +15,7 @@ from .models import (
     ArticleTagging,
     ImageCredit,
     Municipality,
+    Page,
     Tag,
     TagChange,
 )
@@ -384,3 +385,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if not obj.author_id:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}

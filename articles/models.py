@@ -1,8 +1,9 @@
 import nh3
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -11,6 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
+
+from .renditions import make_renditions, without_metadata
 
 GERMAN_TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
@@ -221,6 +224,9 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+TEASER_FIELDS = ("kicker", "title", "slug", "lead", "published_at")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: status published and publication time reached."""
@@ -236,9 +242,42 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_teasers(self):
         """Only the columns a teaser shows, newest first."""
-        return self.only("kicker", "title", "slug", "lead", "published_at").order_by(
-            "-published_at", "-pk"
+        return self.only(*TEASER_FIELDS).order_by("-published_at", "-pk")
+
+    def for_photo_teasers(self):
+        """for_teasers() plus thumbnail and credit line, still one query."""
+        return (
+            self.for_teasers()
+            .select_related("image_credit")
+            .only(*TEASER_FIELDS, "alt_text", "renditions", "image_credit")
         )
+
+    def search(self, text):
+        """Articles matching `text` in kicker, title, lead or body. PostgreSQL:
+        German full-text search ("Portale" finds "Portal"), best match first.
+        Elsewhere: every word must occur somewhere, newest first."""
+        if connections[self.db].vendor == "postgresql":
+            vector = (
+                SearchVector("kicker", "title", weight="A", config="german")
+                + SearchVector("lead", weight="B", config="german")
+                + SearchVector("body", weight="C", config="german")
+            )
+            query = SearchQuery(text, config="german", search_type="websearch")
+            return (
+                self.annotate(document=vector)
+                .filter(document=query)
+                .annotate(rank=SearchRank(vector, query))
+                .order_by("-rank", "-published_at", "-pk")
+            )
+        matches = self
+        for word in text.split():
+            matches = matches.filter(
+                Q(kicker__icontains=word)
+                | Q(title__icontains=word)
+                | Q(lead__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return matches
 
     def related_to(self, article):
         """Shared tags first, then same municipality, then newest; never `article`."""
@@ -311,6 +350,8 @@ class Article(models.Model):
         ),
     )
     caption = models.CharField(_("Bildunterschrift"), max_length=300, blank=True)
+    # Made from `image` on save (see renditions.py) so pages need no storage call.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
     image_credit = models.ForeignKey(
         ImageCredit,
         models.PROTECT,
@@ -379,11 +420,22 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.fill_defaults()
         self.body = clean_body(self.body)
+        # Strip first, so that the stored size is that of the stripped file.
+        if self.image and not self.image._committed:  # a new upload
+            self.image = without_metadata(self.image)
         self.fill_image_size()
         super().save(*args, **kwargs)
+        self.update_renditions()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def update_renditions(self):
+        """Make the photo's renditions once, when the photo has changed."""
+        if self.renditions.get("source", "") == self.image.name:
+            return
+        self.renditions = make_renditions(self.image) if self.image else {}
+        Article.objects.filter(pk=self.pk).update(renditions=self.renditions)
 
     def fill_defaults(self):
         """Kicker from the municipality, slug from the title, date when published."""
@@ -493,3 +545,37 @@ class TagChange(models.Model):
         if self.removed:
             parts.append(f"− {', '.join(self.removed)}")
         return " ".join(parts)
+
+
+class Page(models.Model):
+    """A page editors fill in the admin: Impressum, Datenschutz,
+    Erklärung zur Barrierefreiheit."""
+
+    title = models.CharField(
+        _("Titel"), max_length=200, help_text=_("z. B. „Impressum“.")
+    )
+    slug = models.SlugField(
+        _("Kurzname in der URL"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "Die Fußzeile verlinkt „impressum“, „datenschutz“ und „barrierefreiheit“."
+        ),
+    )
+    body = models.TextField(_("Text"), blank=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Seite")
+        verbose_name_plural = _("Seiten")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_body(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:page", kwargs={"slug": self.slug})

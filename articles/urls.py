@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,5 +7,16 @@ urlpatterns = [
     path("", views.ArticleListView.as_view(), name="index"),
     path("artikel/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("thema/<slug:slug>/", views.TopicView.as_view(), name="topic"),
+    path("kommunen/", views.MunicipalityListView.as_view(), name="municipalities"),
     path("kommune/<slug:slug>/", views.MunicipalityView.as_view(), name="municipality"),
+    path("archiv/", views.ArchiveView.as_view(), name="archive"),
+    # Four-digit years from 1000 and months 01–12 only, so that every
+    # month the URL names is a valid date range.
+    re_path(
+        r"^archiv/(?P<year>[12][0-9]{3})/(?P<month>0[1-9]|1[0-2])/$",
+        views.ArchiveMonthView.as_view(),
+        name="archive_month",
+    ),
+    path("suche/", views.SearchView.as_view(), name="search"),
+    path("seite/<slug:slug>/", views.PageView.as_view(), name="page"),
 ]

@@ -1,12 +1,25 @@
-from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+import hashlib
+from datetime import datetime
 
-from .models import Article, Municipality, Tag, TagRedirect
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
+from django.shortcuts import get_object_or_404
+from django.template import loader
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .context_processors import site_context
+from .forms import SearchForm
+from .models import Article, Municipality, Page, Tag, TagRedirect
 
 
 class ArticleDetailView(DetailView):
-    """An article as readers see it; drafts and scheduled articles are 404."""
+    """An article as readers see it; drafts and scheduled articles are 404.
+    Sends Last-Modified and ETag and answers conditional requests with 304."""
 
     def get_queryset(self):
         return (
@@ -15,9 +28,28 @@ class ArticleDetailView(DetailView):
             .prefetch_related("tags")
         )
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.related_articles = self.object.related()
+        # The sidebar is part of the page, so its articles are part of the ETag.
+        version = ",".join(
+            [self.object.updated_at.isoformat()]
+            + [str(item.pk) for item in self.related_articles]
+        )
+        etag = quote_etag(hashlib.md5(version.encode()).hexdigest())
+        last_modified = int(self.object.updated_at.timestamp())
+        response = get_conditional_response(
+            request, etag=etag, last_modified=last_modified
+        )
+        if response is None:
+            response = self.render_to_response(self.get_context_data())
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(last_modified)
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["related_articles"] = self.object.related()
+        context["related_articles"] = self.related_articles
         return context
 
 
@@ -28,7 +60,7 @@ class ArticleListView(ListView):
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return Article.objects.published().for_teasers()
+        return Article.objects.published().for_photo_teasers()
 
 
 class TopicView(ArticleListView):
@@ -56,8 +88,28 @@ class TopicView(ArticleListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
+class MunicipalityListView(TemplateView):
+    """All municipalities grouped by federal state, with their news count."""
+
+    template_name = "articles/municipality_list.html"
+
+    def get_context_data(self, **kwargs):
+        published = Q(articles__in=Article.objects.published().values("pk"))
+        municipalities = Municipality.objects.annotate(
+            news_count=Count("articles", filter=published)
+        ).order_by("name")  # Meta.ordering does not apply to aggregations
+        other = _("Ohne Bundesland")
+        groups = {}
+        for municipality in municipalities:
+            label = municipality.get_federal_state_display() or other
+            groups.setdefault(label, []).append(municipality)
+        # Alphabetical by state name (not code), the rest last.
+        states = sorted(groups.items(), key=lambda item: (item[0] == other, item[0]))
+        return super().get_context_data(states=states, **kwargs)
+
+
 class MunicipalityView(ArticleListView):
-    """A municipality's page: its published articles, newest first."""
+    """A municipality's page: its published news, newest first."""
 
     template_name = "articles/municipality.html"
 
@@ -67,3 +119,76 @@ class MunicipalityView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(municipality=self.municipality, **kwargs)
+
+
+class ArchiveView(TemplateView):
+    """Years and months with the number of articles published in each."""
+
+    template_name = "articles/archive.html"
+
+    def get_context_data(self, **kwargs):
+        months = (
+            Article.objects.published()
+            .annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("-month")
+        )
+        years = {}
+        for row in months:
+            years.setdefault(row["month"].year, []).append(row)
+        return super().get_context_data(years=years.items(), **kwargs)
+
+
+class ArchiveMonthView(ArticleListView):
+    """The articles of one month, newest first; a month without news is 404."""
+
+    template_name = "articles/archive_month.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        year, month = int(self.kwargs["year"]), int(self.kwargs["month"])
+        self.month = timezone.make_aware(datetime(year, month, 1))
+        following = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+        return (
+            super()
+            .get_queryset()
+            .filter(published_at__gte=self.month, published_at__lt=following)
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(month=self.month, **kwargs)
+
+
+class SearchView(ArticleListView):
+    """Search results for ?q=; an empty or unusable query gets a hint, not an
+    error."""
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET or None)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.form.is_valid():
+            return Article.objects.none()
+        return super().get_queryset().search(self.form.cleaned_data["q"])
+
+    def get_context_data(self, **kwargs):
+        query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
+        return super().get_context_data(form=self.form, query=query, **kwargs)
+
+
+class PageView(DetailView):
+    """A page editors fill in the admin (Impressum, Datenschutz, …)."""
+
+    model = Page
+    template_name = "articles/page.html"
+
+
+def server_error(request, template_name="500.html"):
+    """500 in the site's layout, rendered without database or request context
+    processors, which may be what failed."""
+    template = loader.get_template(template_name)
+    return HttpResponseServerError(template.render(site_context()))

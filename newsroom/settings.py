@@ -141,6 +141,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Kommune Digital")
+# Where readers report accessibility barriers (footer and accessibility page).
+ACCESSIBILITY_CONTACT = os.environ.get(
+    "NEWSROOM_ACCESSIBILITY_CONTACT", "barrierefreiheit@example.org"
+)
 
 LOGGING = {
     "version": 1,

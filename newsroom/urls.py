@@ -12,6 +12,8 @@ from articles.sitemaps import SITEMAPS, NewsSitemap
 admin.site.site_header = _("%(site)s – Redaktion") % {"site": settings.SITE_NAME}
 admin.site.site_title = settings.SITE_NAME
 
+handler500 = "articles.views.server_error"
+
 feed_patterns = [
     path("rss/", feeds.LatestArticlesFeed(), name="rss"),
     path("atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
@@ -58,11 +60,13 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+
+def serve_media(request, path):
+    """Uploads from MEDIA_ROOT as it is now (tests point it elsewhere)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)
     ]

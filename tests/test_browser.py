@@ -19,7 +19,10 @@ def test_reader_opens_the_essen_article_from_home(live_server, page):
     assert "TikTok als weiterer Kanal" in article.locator(".lead").inner_text()
     photo = article.get_by_role("img")
     assert "Smartphone" in photo.get_attribute("alt")
-    assert photo.evaluate("img => img.complete && img.naturalWidth") == 1200
+    # srcset picks a WebP rendition sized for the 44em column.
+    page.wait_for_function("img => img.complete", arg=photo.element_handle())
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 704
+    assert photo.evaluate("img => img.currentSrc").endswith("-800.webp")
     caption = article.locator("figcaption").inner_text()
     assert "Bildquelle: victor69/123rf.com" in caption
     assert "@essen_ruhr" in article.locator(".body").inner_text()

@@ -74,6 +74,6 @@ def test_moderator_tags_from_the_queue_and_reader_finds_the_articles(
     assert reader_page.get_by_role("heading", level=1).inner_text() == (
         "Thema: Open Data"
     )
-    found = reader_page.locator("article.teaser h3").all_inner_texts()
+    found = reader_page.locator("article.teaser h2").all_inner_texts()
     assert sorted(found) == sorted(f"Musterstadt: {title}" for title in titles)
     reader.close()

