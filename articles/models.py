@@ -222,6 +222,17 @@ class ArticleQuerySet(models.QuerySet):
             status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now()
         )
 
+    def next_visibility_change(self, now):
+        """The earliest moment after `now` at which published() changes by
+        time alone (a scheduled publication), or None; the page cache expires
+        pages then."""
+        return (
+            self.filter(status=ArticleStatus.PUBLISHED, published_at__gt=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def for_teasers(self):
         """Only the columns a teaser shows, newest first."""
         return self.only("kicker", "title", "slug", "lead", "published_at").order_by(
