@@ -212,7 +212,7 @@ class TaggedArticle(TaggedItemBase):
 
 
 # How many of the newest articles per tag the sidebar ranks by shared tags.
-RELATED_CANDIDATES_PER_TAG = 200
+RELATED_CANDIDATES_PER_TAG = 100
 
 
 class ArticleQuerySet(models.QuerySet):

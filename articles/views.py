@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from .cache import CachedCountMixin
 from .models import Article, Tag
 
 
@@ -20,7 +21,7 @@ class ArticleDetailView(DetailView):
         return context
 
 
-class ArticleListView(ListView):
+class ArticleListView(CachedCountMixin, ListView):
     """Home: the latest published articles as teasers."""
 
     paginate_by = 20

@@ -166,3 +166,20 @@ def test_editors_always_get_fresh_private_pages(client, story, django_user_model
     assert "Ohne Signal geändert" in response.content.decode()
     assert "private" in response["Cache-Control"]
     assert "Cookie" in response["Vary"]
+
+
+def test_list_counts_once_per_content_change_and_stays_right(
+    client, django_user_model, django_assert_num_queries
+):
+    for _number in range(20):
+        make_article()
+    client.force_login(django_user_model.objects.create_user("redakteur"))
+    home = reverse("articles:index")
+    html(client, home)  # counts the archive once
+
+    # the page's teasers; no count
+    with django_assert_num_queries(1):
+        assert "Seite 1 von 2" not in html(client, home)
+
+    make_article()
+    assert "Seite 1 von 2" in html(client, home)
