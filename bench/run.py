@@ -182,7 +182,7 @@ def draw_chart(results):
     for database, by_size in results.items():
         sizes = sorted(by_size, key=int)
         style = "-" if database == "postgres" else "--"
-        for page in PAGES:
+        for colour, page in enumerate(PAGES):
             points = [
                 (int(size), by_size[size]["pages"][page])
                 for size in sizes
@@ -191,15 +191,19 @@ def draw_chart(results):
             if not points:
                 continue
             xs = [size for size, _figures in points]
-            times.plot(xs, [f["median_ms"] for _s, f in points], style, marker="o",
-                       label=f"{page} ({database})")  # fmt: skip
-            rates.plot(xs, [f["rps_uncached"] for _s, f in points], style, marker="o",
-                       label=f"{page} ({database})")  # fmt: skip
+            line = {
+                "color": f"C{colour}",
+                "marker": "o",
+                "label": f"{page} ({database})",
+            }
+            times.plot(xs, [f["median_ms"] for _s, f in points], style, **line)
+            rates.plot(xs, [f["rps_uncached"] for _s, f in points], style, **line)
         article = [by_size[size]["pages"]["article"] for size in sizes]
         rates.plot(
             [int(size) for size in sizes],
             [figures["rps_cached"] for figures in article],
             style,
+            color="black",
             marker="s",
             linewidth=3,
             label=f"article, cached ({database})",
