@@ -6,3 +6,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = _("Redaktion")
+
+    def ready(self):
+        from .cache import connect_signals
+
+        connect_signals()

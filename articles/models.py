@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -222,6 +223,12 @@ class TaggedArticle(TaggedItemBase):
                 fields=["content_object", "tag"], name="unique_article_tag"
             )
         ]
+        # The sidebar's candidates: the newest taggings of one tag.
+        indexes = [models.Index(fields=["tag", "content_object"])]
+
+
+# How many of the newest articles per tag the sidebar ranks by shared tags.
+RELATED_CANDIDATES_PER_TAG = 100
 
 
 TEASER_FIELDS = ("kicker", "title", "slug", "lead", "published_at")
@@ -239,6 +246,17 @@ class ArticleQuerySet(models.QuerySet):
         tags by an editor, newest first."""
         untagged = ~Exists(TaggedArticle.objects.filter(content_object=OuterRef("pk")))
         return self.filter(untagged | Q(needs_tags=True)).order_by("-created_at", "-pk")
+
+    def next_visibility_change(self, now):
+        """The earliest moment after `now` at which published() changes by
+        time alone (a scheduled publication), or None; the page cache expires
+        pages then."""
+        return (
+            self.filter(status=ArticleStatus.PUBLISHED, published_at__gt=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def for_teasers(self):
         """Only the columns a teaser shows, newest first."""
@@ -279,15 +297,46 @@ class ArticleQuerySet(models.QuerySet):
             )
         return matches
 
-    def related_to(self, article):
-        """Shared tags first, then same municipality, then newest; never `article`."""
-        shared = Count("tags", filter=Q(tags__in=article.tags.all()), distinct=True)
+    def related_to(self, article, *, per_tag=RELATED_CANDIDATES_PER_TAG, limit=15):
+        """Shared tags first, then same municipality, then newest; never `article`.
+
+        Ranks a bounded candidate set, so the cost does not grow with the
+        archive: the newest `per_tag` taggings of each of the article's tags
+        (index on tag, article), plus the newest `limit` + 1 articles of this
+        queryset from the same municipality and overall, the fallbacks."""
+        tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched on the page
+        newest = self.order_by("-published_at", "-pk").values("pk")
+        parts = [newest[: limit + 1]]
+        if article.municipality_id:
+            place = newest.filter(municipality=article.municipality_id)
+            parts.append(place[: limit + 1])
+        parts += [
+            TaggedArticle.objects.filter(tag=tag_id)
+            .order_by("-content_object_id")
+            .values("content_object")[:per_tag]
+            for tag_id in tag_ids
+        ]
+        shared = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
         same_place = Q(municipality=article.municipality_id, municipality__isnull=False)
         return (
-            self.exclude(pk=article.pk)
+            self.filter(pk__in=_union_of_sliced(parts))
+            .exclude(pk=article.pk)
             .annotate(shared_tags=shared, same_place=same_place)
             .order_by("-shared_tags", "-same_place", "-published_at", "-pk")
         )
+
+
+def _union_of_sliced(querysets):
+    """SQL for `id IN (...)` that unions sliced querysets.
+
+    The ORM's union() cannot slice its parts on SQLite, so each part is
+    wrapped as a derived table, which both SQLite and PostgreSQL accept."""
+    sqls, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, part_params = queryset.query.sql_with_params()
+        sqls.append(f"SELECT * FROM ({sql}) AS part{number}")
+        params.extend(part_params)
+    return RawSQL(" UNION ALL ".join(sqls), params)
 
 
 class Article(models.Model):
@@ -402,7 +451,11 @@ class Article(models.Model):
         verbose_name = _("Artikel")
         verbose_name_plural = _("Artikel")  # Django would guess "Artikels"
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # A municipality's articles, newest first (page and sidebar).
+            models.Index(fields=["municipality", "status", "published_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=ArticleStatus.PUBLISHED)
@@ -475,7 +528,11 @@ class Article(models.Model):
 
     def related(self, limit=15):
         """Sidebar teasers: the best `limit` matches of related_to(), newest first."""
-        picks = Article.objects.published().for_teasers().related_to(self)[:limit]
+        picks = (
+            Article.objects.published()
+            .for_teasers()
+            .related_to(self, limit=limit)[:limit]
+        )
         return sorted(picks, key=lambda a: (a.published_at, a.pk), reverse=True)
 
 

@@ -12,6 +12,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .cache import CachedCountMixin
 from .context_processors import site_context
 from .forms import SearchForm
 from .models import Article, Municipality, Page, Tag, TagRedirect
@@ -53,7 +54,7 @@ class ArticleDetailView(DetailView):
         return context
 
 
-class ArticleListView(ListView):
+class ArticleListView(CachedCountMixin, ListView):
     """Home: the latest published articles as teasers."""
 
     paginate_by = 20

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that builds the page, so cached pages skip it all.
+    "articles.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +90,10 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
+# How long anonymous readers' pages stay in that cache at most; every change
+# an editor makes invalidates them at once (articles/cache.py). 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
@@ -119,6 +125,29 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Several app servers: uploads go to S3-compatible object storage, so no app
+# server keeps them on its disk, and photo URLs point at the bucket (or at
+# AWS_S3_CUSTOM_DOMAIN, a CDN or the bucket's public host name).
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    S3_SETTINGS = {
+        "bucket_name": "AWS_STORAGE_BUCKET_NAME",
+        "endpoint_url": "AWS_S3_ENDPOINT_URL",
+        "region_name": "AWS_S3_REGION_NAME",
+        "access_key": "AWS_ACCESS_KEY_ID",
+        "secret_key": "AWS_SECRET_ACCESS_KEY",
+        "custom_domain": "AWS_S3_CUSTOM_DOMAIN",
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            option: os.environ[variable]
+            for option, variable in S3_SETTINGS.items()
+            if os.environ.get(variable)
+        }
+        # Photos are public; keep names unique rather than overwriting.
+        | {"querystring_auth": False, "file_overwrite": False},
+    }
+    SERVE_MEDIA = False
 
 # Tags: "Open Data" and "open data" are one tag.
 TAGGIT_CASE_INSENSITIVE = True

@@ -7,6 +7,13 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Pages render fresh so that query budgets count the page's own queries;
+    tests/test_cache.py turns the page cache on."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     """Uploads go to a temporary folder; static files need no collectstatic."""
     settings.MEDIA_ROOT = tmp_path / "media"

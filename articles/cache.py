@@ -1,0 +1,187 @@
+"""The shared page cache for anonymous readers.
+
+Every reader-visible change bumps one "generation" number in the cache, and
+the generation is part of every page's cache key: after a change, no page
+cached before it is ever served again, on any app server sharing the cache.
+A page's timeout is capped at the next moment an article's visibility changes
+by time alone (a scheduled publication), so such pages turn fresh without a
+cron job. Editors (anyone with a session), the admin and responses marked
+private or uncacheable are never cached.
+"""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import (
+    get_cache_key,
+    learn_cache_key,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.functional import cached_property
+
+GENERATION_KEY = "newsroom:generation"
+
+
+def generation():
+    """The current content generation, created on first use.
+
+    It starts from the clock, not from 1, so that a generation lost to an
+    eviction or a flush never repeats a number whose pages may still exist."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def bump_generation():
+    """Make every cached page stale (atomic on Redis)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet: nothing cached under it either
+        generation()
+
+
+def content_changed(**kwargs):
+    """Signal receiver: bump now, and again once the transaction commits.
+
+    The second bump matters: a request that renders between the first bump
+    and the commit still reads the old rows and caches them under the new
+    generation."""
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def connect_signals():
+    """Bump the generation on every change a reader can see: articles, their
+    municipalities, credits, tags and taggings, including deletes."""
+    from .models import Article, ImageCredit, Municipality, Tag, TaggedArticle
+
+    for model in (Article, ImageCredit, Municipality, Tag, TaggedArticle):
+        uid = f"page-cache-{model._meta.label_lower}"
+        post_save.connect(content_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(content_changed, sender=model, dispatch_uid=uid)
+    m2m_changed.connect(
+        content_changed, sender=TaggedArticle, dispatch_uid="page-cache-tags"
+    )
+
+
+def page_timeout(now=None):
+    """Seconds a page may be cached: PAGE_CACHE_SECONDS, capped at the next
+    moment published() changes by time alone. The moment is one indexed query,
+    itself cached under the generation."""
+    from .models import Article
+
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return 0
+    now = now or timezone.now()
+    key = f"newsroom:next-change:{generation()}"
+    next_change = cache.get(key, "unknown")
+    if next_change == "unknown":
+        next_change = Article.objects.next_visibility_change(now)
+        cache.set(key, next_change, settings.PAGE_CACHE_SECONDS)
+    if next_change is None:
+        return settings.PAGE_CACHE_SECONDS
+    until = math.ceil((next_change - now).total_seconds())
+    return max(0, min(settings.PAGE_CACHE_SECONDS, until))
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers' GET and HEAD requests from the shared cache.
+
+    Keys follow Django's cache middleware (URL plus the request headers the
+    response varies on) with the generation as prefix."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_cacheable_request(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # Pages for a logged-in editor stay out of shared caches.
+                patch_vary_headers(response, ["Cookie"])
+                patch_cache_control(response, private=True)
+            return response
+
+        prefix = f"newsroom:{generation()}"
+        key = get_cache_key(request, prefix, "GET", cache=cache)
+        cached = cache.get(key) if key else None
+        if cached is not None:
+            return cached
+
+        response = self.get_response(request)
+        if request.method == "GET" and self.is_cacheable_response(response):
+            timeout = page_timeout()
+            if timeout > 0:
+                key = learn_cache_key(request, response, timeout, prefix, cache)
+                cache.set(key, response, timeout)
+        return response
+
+    @staticmethod
+    def is_cacheable_request(request):
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(reverse("admin:index"))
+        )
+
+    @staticmethod
+    def is_cacheable_response(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not any(
+                word in cache_control
+                for word in ("private", "no-cache", "no-store", "max-age=0")
+            )
+        )
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator that counts a list once per content generation.
+
+    Counting a topic with 50,000 articles costs more than the rest of its
+    page; the count changes only when content changes or a scheduled article
+    appears, exactly when the generation or page_timeout() says so."""
+
+    def __init__(self, *args, count_key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        key = f"newsroom:{generation()}:count:{self.count_key}"
+        count = cache.get(key)
+        if count is None:
+            count = Paginator.count.func(self)
+            timeout = page_timeout()
+            if timeout > 0:
+                cache.set(key, count, timeout)
+        return count
+
+
+class CachedCountMixin:
+    """For list views: the paginator's count comes from the cache, keyed by
+    the list's URL without its page number."""
+
+    paginator_class = CachedCountPaginator
+
+    def get_paginator(self, *args, **kwargs):
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
+        url = f"{self.request.path}?{query.urlencode()}"
+        key = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+        return super().get_paginator(*args, count_key=key, **kwargs)

@@ -1,0 +1,557 @@
+#!/usr/bin/env python3
+"""Benchmark: what a reader's page costs as the archive grows.
+
+    .venv/bin/python bench/run.py [--sizes 1000,10000,100000]
+        [--databases sqlite,postgres] [--out var/bench/results.json]
+
+For each database it builds an archive of each size (bulk inserts, growing
+the same archive from one size to the next; SQLite in var/bench/, PostgreSQL
+in the database newsroom_bench) and prints, per page (article, home, topic,
+municipality, search): SQL queries, median and p95 render time in process,
+requests per second under wrk against gunicorn without and with the page
+cache; plus the related-news query's median time and EXPLAIN. It writes the
+figures to --out and draws docs/benchmark.png.
+
+Needs wrk (Debian: apt-get install wrk), PostgreSQL for the postgres run
+(BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432) and uses
+Redis as the shared cache when it answers (BENCH_REDIS_URL, default
+redis://127.0.0.1:6379/8, flushed).
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+CHART = ROOT / "docs" / "benchmark.png"
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+PORT = 8790  # in issue 7's range 8700-8799
+PAGES = ["article", "home", "topic", "municipality", "search"]
+MUNICIPALITIES, TAGS, CREDITS = 300, 400, 40
+RENDER_RUNS, WARM_UP = 50, 3
+TIME_SPAN = timedelta(days=3650)  # the largest archive covers ten years
+WORDS = (
+    "Digitalisierung Rathaus Bürgerportal Verwaltung Onlinezugangsgesetz Open "
+    "Data Breitband Glasfaser Schule Tablet KI Chatbot Cloud Sicherheit Cyber "
+    "Angriff Förderung Land Bund Kreis Stadt Gemeinde Antrag online Termin "
+    "Bürgerbüro Smart City Sensor Parken App Plattform Dienst Kommune"
+).split()
+
+
+def say(message):
+    print(message, flush=True)
+
+
+def base_env(database_url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.pop("REDIS_URL", None)
+    return {
+        **env,
+        "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def database_url(database):
+    if database == "sqlite":
+        return f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}"
+    return f"{POSTGRES}/newsroom_bench"
+
+
+# The parent: checks, one worker process per database, the chart.
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--out", default="var/bench/results.json")
+    parser.add_argument("--wrk-seconds", type=int, default=5)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    if args.worker:
+        return worker(args.worker, sizes, args.wrk_seconds, Path(args.out))
+
+    if not shutil.which("wrk"):
+        sys.exit("bench/run.py needs wrk: apt-get install wrk")
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    out = ROOT / args.out
+    say("==> Collecting static files (gunicorn runs without DEBUG)")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=base_env(database_url("sqlite")),
+        check=True,
+    )
+    results = {}
+    for database in args.databases.split(","):
+        part = BENCH_DIR / f"results-{database}.json"
+        say(f"==> {database}: archives of {', '.join(map(str, sizes))} articles")
+        subprocess.run(
+            [sys.executable, __file__, "--worker", database, "--sizes", args.sizes]
+            + ["--wrk-seconds", str(args.wrk_seconds), "--out", str(part)],
+            cwd=ROOT,
+            env=base_env(database_url(database)),
+            check=True,
+        )
+        results[database] = json.loads(part.read_text())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    say(f"==> Figures written to {out}")
+    print_summary(results)
+    draw_chart(results)
+    say(f"==> Chart drawn to {CHART}")
+
+
+def print_summary(results):
+    say(
+        "\n==> Summary: render median / p95 / after a change, queries, "
+        "req/s without → with the cache"
+    )
+    for database, by_size in results.items():
+        for size, figures in by_size.items():
+            say(f"-- {database}, {int(size):,} articles")
+            for page, page_figures in figures["pages"].items():
+                if not page_figures.get("present"):
+                    say(f"   {page:<13} not present")
+                    continue
+                say(
+                    f"   {page:<13} {page_figures['median_ms']:6.1f} / "
+                    f"{page_figures['p95_ms']:6.1f} / "
+                    f"{page_figures['after_change_ms']:6.1f} ms "
+                    f"{page_figures['queries']:2d} q "
+                    f"{page_figures['rps_uncached']:8.0f} → "
+                    f"{page_figures['rps_cached']:8.0f} req/s"
+                )
+            related = figures["related"]
+            say(f"   related news query median {related['median_ms']:.2f} ms")
+            deep = figures["deep_page"]
+            say(
+                f"   home, last page ({deep['page']}, OFFSET pagination): "
+                f"median {deep['median_ms']:.1f} ms"
+            )
+    say("\n==> Targets")
+    for database, by_size in results.items():
+        sizes = sorted(by_size, key=int)
+        smallest, largest = by_size[sizes[0]], by_size[sizes[-1]]
+        for page in PAGES:
+            small = smallest["pages"][page]
+            large = largest["pages"][page]
+            if small.get("present") and large.get("present"):
+                ratio = large["median_ms"] / small["median_ms"]
+                verdict = "ok" if ratio <= 1.5 else "OVER 1.5×"
+                say(
+                    f"   {database} {page}: median at {int(sizes[-1]):,} is "
+                    f"{ratio:.2f}× the median at {int(sizes[0]):,} ({verdict})"
+                )
+        related = largest["related"]["median_ms"]
+        verdict = "ok" if related < 20 else "OVER 20 ms"
+        say(
+            f"   {database} related query at {int(sizes[-1]):,}: "
+            f"{related:.2f} ms ({verdict})"
+        )
+        article = largest["pages"]["article"]
+        gain = article["rps_cached"] / article["rps_uncached"]
+        verdict = "ok" if gain >= 10 else "UNDER 10×"
+        say(f"   {database} cached article page: {gain:.1f}× the req/s ({verdict})")
+
+
+def draw_chart(results):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (times, rates) = plt.subplots(1, 2, figsize=(12, 5))
+    for database, by_size in results.items():
+        sizes = sorted(by_size, key=int)
+        style = "-" if database == "postgres" else "--"
+        for colour, page in enumerate(PAGES):
+            points = [
+                (int(size), by_size[size]["pages"][page])
+                for size in sizes
+                if by_size[size]["pages"][page].get("present")
+            ]
+            if not points:
+                continue
+            xs = [size for size, _figures in points]
+            line = {
+                "color": f"C{colour}",
+                "marker": "o",
+                "label": f"{page} ({database})",
+            }
+            times.plot(xs, [f["median_ms"] for _s, f in points], style, **line)
+            rates.plot(xs, [f["rps_uncached"] for _s, f in points], style, **line)
+        article = [by_size[size]["pages"]["article"] for size in sizes]
+        rates.plot(
+            [int(size) for size in sizes],
+            [figures["rps_cached"] for figures in article],
+            style,
+            color="black",
+            marker="s",
+            linewidth=3,
+            label=f"article, cached ({database})",
+        )
+    times.set(
+        title="Median render time per page",
+        xlabel="articles in the archive",
+        ylabel="ms",
+        xscale="log",
+    )
+    rates.set(
+        title="Requests per second (wrk, gunicorn)",
+        xlabel="articles in the archive",
+        ylabel="req/s",
+        xscale="log",
+        yscale="log",
+    )
+    for axes in (times, rates):
+        axes.grid(True, which="both", alpha=0.3)
+        axes.legend(fontsize=7)
+    figure.tight_layout()
+    CHART.parent.mkdir(exist_ok=True)
+    figure.savefig(CHART, dpi=100)
+
+
+# The worker: runs with DATABASE_URL set to one benchmark database.
+
+
+def worker(database, sizes, wrk_seconds, out):
+    reset_database(database)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test Client's host name
+    say("   migrating")
+    call_command("migrate", verbosity=0)
+    results = {}
+    built = 0
+    for size in sizes:
+        started = time.perf_counter()
+        build(built, size, sizes[-1])
+        built = size
+        say(f"   built {size:,} articles in {time.perf_counter() - started:.0f} s")
+        results[str(size)] = measure(database, size, wrk_seconds)
+        out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+def reset_database(database):
+    if database == "sqlite":
+        (BENCH_DIR / "bench.sqlite3").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS newsroom_bench WITH (FORCE)")
+        admin.execute("CREATE DATABASE newsroom_bench")
+
+
+def zipf_weights(count):
+    return [1 / rank for rank in range(1, count + 1)]
+
+
+def build(start, stop, largest):
+    """Articles start..stop-1 of an archive whose `largest` articles span
+    TIME_SPAN up to now; ids grow with publication time, as in a newsroom."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from articles.models import (
+        Article,
+        ArticleStatus,
+        ImageCredit,
+        Municipality,
+        Tag,
+        TaggedArticle,
+    )
+
+    rng = random.Random(start)
+    if not start:
+        Municipality.objects.bulk_create(
+            Municipality(name=f"Kommune {n}", slug=f"kommune-{n}")
+            for n in range(MUNICIPALITIES)
+        )
+        Tag.objects.bulk_create(
+            Tag(name=f"{WORDS[n % len(WORDS)]} {n}", slug=f"thema-{n}")
+            for n in range(TAGS)
+        )
+        ImageCredit.objects.bulk_create(
+            ImageCredit(creator=f"fotograf{n}", source="123rf.com")
+            for n in range(CREDITS)
+        )
+    places = list(Municipality.objects.order_by("pk"))
+    tags = list(Tag.objects.order_by("pk").values_list("pk", flat=True))
+    credits = list(ImageCredit.objects.order_by("pk"))
+    place_weights, tag_weights = zipf_weights(len(places)), zipf_weights(len(tags))
+    now = timezone.now()
+    step = TIME_SPAN / largest
+    batch_size = 2000
+    for batch_start in range(start, stop, batch_size):
+        articles = []
+        for number in range(batch_start, min(stop, batch_start + batch_size)):
+            place = (
+                rng.choices(places, place_weights)[0] if rng.random() < 0.85 else None
+            )
+            words = " ".join(rng.choices(WORDS, k=6))
+            status = (
+                ArticleStatus.DRAFT if number % 97 == 0 else ArticleStatus.PUBLISHED
+            )
+            articles.append(
+                Article(
+                    kicker=place.name if place else "Bund",
+                    title=f"{words} ({number})",
+                    slug=f"meldung-{number}",
+                    lead=f"{words}. " * 4,
+                    body=paragraphs(rng),
+                    municipality=place,
+                    image_credit=rng.choice(credits),
+                    status=status,
+                    published_at=now - TIME_SPAN + step * number,
+                )
+            )  # fmt: skip
+        with transaction.atomic():
+            Article.objects.bulk_create(articles)
+            taggings = []
+            for article in articles:
+                chosen = set()
+                while len(chosen) < rng.randint(2, 5):
+                    chosen.add(rng.choices(tags, tag_weights)[0])
+                taggings += [
+                    TaggedArticle(content_object=article, tag_id=t) for t in chosen
+                ]
+            TaggedArticle.objects.bulk_create(taggings)  # fmt: skip
+        say(f"   … {min(stop, batch_start + batch_size):,} / {stop:,}")
+    # A few scheduled articles, as a newsroom always has.
+    Article.objects.filter(slug__in=[f"meldung-{stop - n}" for n in (3, 50)]).update(
+        published_at=now + timedelta(days=2)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
+        )
+
+
+def paragraphs(rng):
+    return "".join(f"<p>{' '.join(rng.choices(WORDS, k=40))}</p>" for _p in range(4))
+
+
+def sample_urls():
+    """One URL per page kind; the busiest tag and municipality (worst case)."""
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+
+    from articles.models import Article, Municipality, Tag
+
+    article = (
+        Article.objects.published()
+        .filter(municipality__isnull=False)
+        .annotate(tag_count=Count("tags"))
+        .filter(tag_count__gte=3)
+        .order_by("-published_at")
+        .first()
+    )
+    tag = Tag.objects.order_by("pk").first()
+    place = Municipality.objects.order_by("pk").first()
+    urls = {
+        "article": article.get_absolute_url(),
+        "home": reverse("articles:index"),
+        "topic": tag.get_absolute_url(),
+    }
+    for page, name, kwargs, query in [
+        ("municipality", "articles:municipality", {"slug": place.slug}, ""),
+        ("search", "articles:search", {}, "?q=Rathaus"),
+    ]:
+        try:
+            urls[page] = reverse(name, kwargs=kwargs) + query
+        except NoReverseMatch:
+            urls[page] = None
+    return article, urls
+
+
+def measure(database, size, wrk_seconds):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.cache import bump_generation
+    from articles.models import Article
+
+    article, urls = sample_urls()
+    client = Client()
+    figures = {"pages": {}}
+    with rendering_every_request():
+        for page in PAGES:
+            url = urls[page]
+            if url is None:
+                say(f"   {page}: not present")
+                figures["pages"][page] = {"present": False}
+                continue
+            for _run in range(WARM_UP):
+                assert client.get(url).status_code == 200, url
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            queries = len(captured)  # now: the next request empties the log
+            times = []
+            for _run in range(RENDER_RUNS):
+                started = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            after_change = []
+            for _run in range(5):
+                bump_generation()
+                started = time.perf_counter()
+                client.get(url)
+                after_change.append((time.perf_counter() - started) * 1000)
+            figures["pages"][page] = {
+                "present": True,
+                "url": url,
+                "queries": queries,
+                "median_ms": statistics.median(times),
+                "p95_ms": statistics.quantiles(times, n=20)[-1],
+                "after_change_ms": statistics.median(after_change),
+            }
+            say(
+                f"   {page}: {queries} queries, median "
+                f"{statistics.median(times):.1f} ms, p95 "
+                f"{figures['pages'][page]['p95_ms']:.1f} ms; first render after "
+                f"a change {statistics.median(after_change):.1f} ms"
+            )
+
+    article = Article.objects.prefetch_related("tags").get(pk=article.pk)
+    times = []
+    for _run in range(WARM_UP + RENDER_RUNS):
+        started = time.perf_counter()
+        article.related()
+        times.append((time.perf_counter() - started) * 1000)
+    sidebar = Article.objects.published().for_teasers().related_to(article)[:15]
+    analyze = {"analyze": True} if connection.vendor == "postgresql" else {}
+    figures["related"] = {
+        "median_ms": statistics.median(times[WARM_UP:]),
+        "explain": sidebar.explain(**analyze),
+    }
+    say(f"   related news query: median {figures['related']['median_ms']:.2f} ms")
+    say("   EXPLAIN " + figures["related"]["explain"].replace("\n", "\n   "))
+    home = Article.objects.published().for_teasers()[:20]
+    figures["home_explain"] = home.explain(**analyze)
+    say("   EXPLAIN (home) " + figures["home_explain"].replace("\n", "\n   "))
+    figures["deep_page"] = deep_page(client)
+
+    for cached in (False, True):
+        label = "rps_cached" if cached else "rps_uncached"
+        with gunicorn(database, cached) as base:
+            for page in PAGES:
+                if urls[page]:
+                    urllib.request.urlopen(base + urls[page]).read()  # warm up
+                    rate = wrk(base + urls[page], wrk_seconds)
+                    figures["pages"][page][label] = rate
+                    mode = "cached" if cached else "uncached"
+                    say(f"   wrk {page} {mode}: {rate:.0f} req/s")
+    return figures
+
+
+@contextlib.contextmanager
+def rendering_every_request():
+    """Render every request, as for a logged-in editor, but keep the cached
+    list counts that every rendered page uses."""
+    from articles.cache import PageCacheMiddleware
+
+    original = PageCacheMiddleware.is_cacheable_request
+    PageCacheMiddleware.is_cacheable_request = staticmethod(lambda request: False)
+    try:
+        yield
+    finally:
+        PageCacheMiddleware.is_cacheable_request = original
+
+
+def deep_page(client):
+    """The home's last page: OFFSET pagination walks the whole archive."""
+    with rendering_every_request():
+        last = client.get("/").context["page_obj"].paginator.num_pages
+        client.get(f"/?page={last}")
+        times = []
+        for _run in range(10):
+            started = time.perf_counter()
+            client.get(f"/?page={last}")
+            times.append((time.perf_counter() - started) * 1000)
+    median = statistics.median(times)
+    say(f"   home, last page ({last}): median {median:.1f} ms")
+    return {"page": last, "median_ms": median}
+
+
+class gunicorn:
+    """gunicorn on 127.0.0.1:PORT, with the page cache on or off."""
+
+    def __init__(self, database, cached):
+        self.env = base_env(database_url(database))
+        self.env["NEWSROOM_PAGE_CACHE_SECONDS"] = "600" if cached else "0"
+        if cached and redis_answers():
+            self.env["REDIS_URL"] = REDIS
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind",
+             f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"],
+            cwd=ROOT,
+            env=self.env,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{PORT}"
+        for _attempt in range(300):
+            try:  # answers once a worker has loaded the app
+                urllib.request.urlopen(base, timeout=5)
+                return base
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        self.process.terminate()
+        sys.exit(f"gunicorn did not start on port {PORT}")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def redis_answers():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS).flushdb()
+        return True
+    except redis.RedisError:
+        return False
+
+
+def wrk(url, seconds):
+    result = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("Requests/sec:"):
+            if "Non-2xx" in result.stdout:
+                sys.exit(f"wrk got errors from {url}:\n{result.stdout}")
+            return float(line.split()[1])
+    sys.exit(f"wrk printed no rate for {url}:\n{result.stdout}")
+
+
+if __name__ == "__main__":
+    main()

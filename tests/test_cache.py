@@ -1,0 +1,185 @@
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Municipality, Tag
+from tests.factories import make_article, make_credit, make_jpeg, make_municipality
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def story():
+    """An article with a neighbour that shows it in its sidebar."""
+    article = make_article(
+        title="Stadt startet TikTok-Kanal",
+        municipality=make_municipality(name="Essen"),
+        image=make_jpeg(),
+        image_credit=make_credit(creator="victor69", source="123rf.com"),
+        tags=["Soziale Medien"],
+    )
+    neighbour = make_article(title="Nachbar", tags=["Soziale Medien"])
+    return article, neighbour
+
+
+def pages_showing(article, neighbour):
+    return [
+        article.get_absolute_url(),
+        neighbour.get_absolute_url(),
+        reverse("articles:index"),
+        reverse("articles:topic", kwargs={"slug": "soziale-medien"}),
+    ]
+
+
+def test_cached_pages_are_served_without_database_queries(
+    client, story, django_assert_num_queries
+):
+    urls = pages_showing(*story)
+    first = [html(client, url) for url in urls]
+    with django_assert_num_queries(0):
+        again = [html(client, url) for url in urls]
+    assert again == first
+    assert client.head(urls[0]).status_code == 200
+
+
+def test_changed_article_is_fresh_on_every_page_that_shows_it(client, story):
+    article, neighbour = story
+    urls = pages_showing(article, neighbour)
+    for url in urls:
+        assert "Stadt startet TikTok-Kanal" in html(client, url)
+
+    article.title = "Stadt startet Instagram-Kanal"
+    article.save()
+
+    for url in urls:
+        page = html(client, url)
+        assert "Stadt startet Instagram-Kanal" in page
+        assert "TikTok" not in page
+
+
+def test_renamed_municipality_renders_its_pages_afresh(
+    client, story, django_assert_num_queries
+):
+    article, _neighbour = story
+    html(client, article.get_absolute_url())
+    with django_assert_num_queries(0):
+        html(client, article.get_absolute_url())
+
+    Municipality.objects.filter(name="Essen").get().save()  # e.g. a rename
+
+    # rendered again: the page's three queries and the next scheduled change
+    with django_assert_num_queries(4):
+        html(client, article.get_absolute_url())
+
+
+def test_changed_credit_shows_on_the_article_page(client, story):
+    article, _neighbour = story
+    assert "Bildquelle: victor69/123rf.com" in html(client, article.get_absolute_url())
+
+    article.image_credit.source = "pixabay.com"
+    article.image_credit.save()
+
+    assert "Bildquelle: victor69/pixabay.com" in html(
+        client, article.get_absolute_url()
+    )
+
+
+def test_added_and_removed_tags_show_on_article_and_topic_pages(client, story):
+    article, _neighbour = story
+    topic = "/thema/open-data/"
+    assert "/thema/open-data/" not in html(client, article.get_absolute_url())
+    assert client.get(topic).status_code == 404
+
+    article.tags.add("Open Data")
+    assert 'href="/thema/open-data/"' in html(client, article.get_absolute_url())
+    assert "Stadt startet TikTok-Kanal" in html(client, topic)
+
+    make_article(title="Bleibt im Thema", tags=["Open Data"])
+    article.tags.remove("Open Data")
+    assert 'href="/thema/open-data/"' not in html(client, article.get_absolute_url())
+    assert "Stadt startet TikTok-Kanal" not in html(client, topic)
+
+
+def test_renamed_tag_shows_on_its_topic_page(client, story):
+    url = reverse("articles:topic", kwargs={"slug": "soziale-medien"})
+    assert "Thema: Soziale Medien" in html(client, url)
+
+    tag = Tag.objects.get(slug="soziale-medien")
+    tag.name = "Social Media"
+    tag.save()
+
+    assert "Thema: Social Media" in html(client, url)
+
+
+def test_deleted_article_disappears_from_every_page(client, story):
+    article, neighbour = story
+    urls = pages_showing(article, neighbour)
+    for url in urls:
+        html(client, url)
+
+    Article.objects.filter(pk=article.pk).delete()
+
+    assert client.get(urls[0]).status_code == 404
+    for url in urls[1:]:
+        assert "Stadt startet TikTok-Kanal" not in html(client, url)
+
+
+def test_scheduled_article_appears_when_its_time_comes(client):
+    make_article(title="Schon erschienen")
+    soon = timezone.now() + timedelta(seconds=2)
+    make_article(title="Geplante Meldung", published_at=soon)
+
+    assert "Geplante Meldung" not in html(client, reverse("articles:index"))
+    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.2)
+
+    # No signal fired: the page expired when published() started to show it.
+    assert "Geplante Meldung" in html(client, reverse("articles:index"))
+
+
+def test_editors_always_get_fresh_private_pages(client, story, django_user_model):
+    article, _neighbour = story
+    html(client, article.get_absolute_url())  # cached for anonymous readers
+    editor = django_user_model.objects.create_user("redakteurin", password="x")
+    client.force_login(editor)
+
+    Article.objects.filter(pk=article.pk).update(title="Ohne Signal geändert")
+
+    response = client.get(article.get_absolute_url())
+    assert "Ohne Signal geändert" in response.content.decode()
+    assert "private" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
+def test_list_counts_once_per_content_change_and_stays_right(
+    client, django_user_model, django_assert_num_queries
+):
+    for _number in range(20):
+        make_article()
+    client.force_login(django_user_model.objects.create_user("redakteur"))
+    home = reverse("articles:index")
+    html(client, home)  # counts the archive once
+
+    # the page's teasers; no count
+    with django_assert_num_queries(1):
+        assert "Seite 1 von 2" not in html(client, home)
+
+    make_article()
+    assert "Seite 1 von 2" in html(client, home)
