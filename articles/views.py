@@ -1,4 +1,7 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from .models import Article, Tag
@@ -18,6 +21,33 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["related_articles"] = self.object.related()
         return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """An article in any status as readers will see it, for staff who may
+    view or change articles. Everyone else gets 404, not a login page, so the
+    URL reveals nothing."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not (
+            user.is_active
+            and user.is_staff
+            and (
+                user.has_perm("articles.change_article")
+                or user.has_perm("articles.view_article")
+            )
+        ):
+            raise Http404
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_queryset(self):
+        return Article.objects.select_related(
+            "municipality", "image_credit"
+        ).prefetch_related("tags")
 
 
 class ArticleListView(ListView):
