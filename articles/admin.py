@@ -149,7 +149,7 @@ class ArticleAdmin(CompareVersionAdmin):
 
     @admin.display(description=_("Schlagwörter"))
     def tag_list(self, obj):
-        return ", ".join(tag.name for tag in obj.tags.all())
+        return ", ".join(sorted(tag.name for tag in obj.tags.all()))
 
     @admin.display(description=_("Vorschau"))
     def preview_link(self, obj):
