@@ -4,7 +4,9 @@ publish; then a reader finds the article on the site."""
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
@@ -15,8 +17,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Stadt startet TikTok-Kanal"
 
 
+def create_groups_again():
+    """Earlier transactional tests flush the database, and with it the groups
+    the data migration made; run that migration's code once more."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    [migration] = [
+        migration
+        for (app, name), migration in loader.disk_migrations.items()
+        if app == "articles" and name.endswith("_editorial_groups")
+    ]
+    migration.operations[0].code(django_apps, None)
+
+
 @pytest.fixture
 def editor(django_user_model):
+    create_groups_again()
     django_user_model.objects.create_user("redakteurin", password="Zeitung-2025!")
     call_command("assign_role", "redakteurin", "redaktion")
 
