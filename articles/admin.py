@@ -4,6 +4,7 @@ from django.contrib import messages as django_messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -78,7 +79,7 @@ class ArticleAdmin(CompareVersionAdmin):
         "title",
         "municipality",
         "status_label",
-        "published_at",
+        "published_on",
         "tag_list",
     ]
     list_display_links = ["kicker", "title"]
@@ -147,6 +148,12 @@ class ArticleAdmin(CompareVersionAdmin):
             return _("abgelaufen")
         return obj.get_status_display()
 
+    @admin.display(description=_("veröffentlicht am"), ordering="published_at")
+    def published_on(self, obj):
+        if obj.published_at is None:
+            return None
+        return timezone.localtime(obj.published_at).strftime("%d.%m.%Y %H:%M")
+
     @admin.display(description=_("Schlagwörter"))
     def tag_list(self, obj):
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
@@ -160,6 +167,13 @@ class ArticleAdmin(CompareVersionAdmin):
             reverse("articles:preview", args=[obj.pk]),
             _("Vorschau öffnen (wie Leser sie sehen)"),
         )
+
+    def get_view_on_site_url(self, obj=None):
+        """Readers' page once published; until then the preview, which also
+        works for a draft that has no URL name yet."""
+        if obj is not None and not obj.is_published:
+            return reverse("articles:preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
 
     def save_model(self, request, obj, form, change):
         if not obj.author_id:

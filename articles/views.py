@@ -49,6 +49,12 @@ class ArticlePreviewView(ArticleDetailView):
             "municipality", "image_credit"
         ).prefetch_related("tags")
 
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        # The page links to itself; a fresh draft may have no URL name yet.
+        article.slug = article.slug or f"entwurf-{article.pk}"
+        return article
+
 
 class ArticleListView(ListView):
     """Home: the latest published articles as teasers."""

@@ -39,14 +39,20 @@ def test_list_shows_columns_and_scheduled_as_geplant(admin_client):
         kicker="Essen",
         title="Kommt morgen",
         municipality=essen,
-        published_at=timezone.now() + timedelta(days=1),
+        published_at=timezone.make_aware(timezone.datetime(2099, 4, 9, 9, 30)),
         tags=["TikTok", "Soziale Medien"],
     )
     response = admin_client.get(CHANGELIST)
     page = response.content.decode()
     row = list(response.context["results"])[0]
     cells = " ".join(str(cell) for cell in row)
-    for text in ["Essen", "Kommt morgen", "geplant", "Soziale Medien, TikTok"]:
+    for text in [
+        "Essen",
+        "Kommt morgen",
+        "geplant",
+        "09.04.2099 09:30",
+        "Soziale Medien, TikTok",
+    ]:
         assert text in cells, text
     for column in ["Dachzeile", "Überschrift", "Kommune", "Status", "Schlagwörter"]:
         assert column in page

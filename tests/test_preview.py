@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from articles.models import ArticleStatus
+from articles.models import Article, ArticleStatus
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,20 @@ def test_article_admin_page_links_to_the_preview(admin_client, draft):
         reverse("admin:articles_article_change", args=[draft.pk])
     )
     assert f'href="{preview_url(draft)}"' in response.content.decode()
+
+
+def test_preview_of_an_empty_draft_opens(admin_client):
+    draft = Article.objects.create(status=ArticleStatus.DRAFT)
+    assert draft.slug == ""
+    assert admin_client.get(preview_url(draft)).status_code == 200
+
+
+def test_view_on_site_of_a_draft_leads_to_the_preview(admin_client, draft):
+    response = admin_client.get(
+        reverse("admin:articles_article_change", args=[draft.pk])
+    )
+    assert response.context["has_absolute_url"]
+    assert response.context["original"].pk == draft.pk
+    assert f'href="{preview_url(draft)}" class="viewsitelink"' in (
+        response.content.decode()
+    )
