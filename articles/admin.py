@@ -6,7 +6,6 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -204,32 +203,30 @@ class ArticleAdmin(CompareVersionAdmin):
         )
 
     def apply_to_each(self, request, queryset, change, done, refused):
-        """Run `change` per article, each in its own revision; report what
-        the model refused instead of failing the whole batch."""
+        """Run `change` per article; report what the model refused instead of
+        failing the whole batch. VersionAdmin's changelist_view already wraps
+        the action in one revision with the user; we name it."""
         count = 0
         for article in queryset:
+            article.last_editor = request.user
             try:
-                with transaction.atomic(), reversion.create_revision():
-                    article.last_editor = request.user
+                with transaction.atomic():
                     change(article)
-                    reversion.set_user(request.user)
-                    reversion.set_comment(
-                        gettext("Aktion: %(action)s")
-                        % {"action": request.POST.get("action", "")}
-                    )
             except ValidationError as error:
-                messages = " ".join(
+                reasons = " ".join(
                     message
                     for messages in error.message_dict.values()
                     for message in messages
                 )
+                title = article.title or f"#{article.pk}"
                 self.message_user(
                     request,
-                    refused
-                    % {"title": article.title or article.pk, "errors": messages},
+                    refused % {"title": title, "errors": reasons},
                     django_messages.ERROR,
                 )
             else:
                 count += 1
         if count:
-            self.message_user(request, done % {"count": count}, django_messages.SUCCESS)
+            summary = done % {"count": count}
+            reversion.set_comment(summary)
+            self.message_user(request, summary, django_messages.SUCCESS)

@@ -56,6 +56,8 @@ def test_list_shows_columns_and_scheduled_as_geplant(admin_client):
         assert text in cells, text
     for column in ["Dachzeile", "Überschrift", "Kommune", "Status", "Schlagwörter"]:
         assert column in page
+    assert '<option value="publish_now">Jetzt veröffentlichen</option>' in page
+    assert '<option value="unpublish">Zurückziehen (wieder Entwurf)</option>' in page
 
 
 @pytest.mark.parametrize(
@@ -189,8 +191,10 @@ def test_bulk_unpublish_takes_articles_off_the_site(admin_client, admin_user):
     assert messages(response) == ["2 Artikel zurückgezogen."]
     assert not Article.objects.published().exists()
     assert set(Article.objects.values_list("status", flat=True)) == {"draft"}
-    version = Version.objects.get_for_object(articles[0]).first()
-    assert version.revision.user == admin_user
+    for article in articles:
+        revision = Version.objects.get_for_object(article).get().revision
+        assert revision.user == admin_user
+        assert revision.get_comment() == "2 Artikel zurückgezogen."
 
 
 # Publishing checks on the form

@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from tests.factories import make_article
+
 pytestmark = pytest.mark.django_db
 
 
@@ -79,3 +81,21 @@ def test_assign_role_explains_unknown_user_or_role(
     django_user_model.objects.create_user("mod")
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("assign_role", username, role)
+
+
+def test_moderators_see_articles_but_cannot_publish_or_edit_them(
+    client, django_user_model
+):
+    article = make_article()
+    django_user_model.objects.create_user("mod")
+    call_command("assign_role", "mod", "moderation")
+    client.force_login(django_user_model.objects.get(username="mod"))
+    response = client.get(reverse("admin:articles_article_changelist"))
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
+    assert 'value="publish_now"' not in response.content.decode()
+    change = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        {"title": "Übernommen"},
+    )
+    assert change.status_code == 403
