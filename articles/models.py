@@ -130,6 +130,9 @@ class Municipality(models.Model):
             self.slug = german_slugify(self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("articles:municipality", kwargs={"slug": self.slug})
+
 
 @reversion.register()
 class ImageCredit(models.Model):
@@ -305,6 +308,11 @@ class Article(models.Model):
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Stored at upload so feeds can state each photo's length without asking
+    # the storage (a network call per item on object storage).
+    image_size = models.PositiveIntegerField(
+        _("Dateigröße des Fotos (Bytes)"), null=True, blank=True, editable=False
+    )
     alt_text = models.CharField(
         _("Alternativtext"),
         max_length=250,
@@ -401,6 +409,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.fill_defaults()
         self.body = clean_body(self.body)
+        self.fill_image_size()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -414,6 +423,16 @@ class Article(models.Model):
             self.slug = german_slugify(self.title)[:200]
         if self.status == ArticleStatus.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+
+    def fill_image_size(self):
+        """The photo's size in bytes: from the upload in hand, or asked from the
+        storage once for a file that arrived some other way (code that swaps a
+        stored photo by name sets image_size to None so it is asked again)."""
+        if not self.image:
+            self.image_size = None
+        elif not self.image._committed or self.image_size is None:
+            # _committed is False only for a file not yet in the storage.
+            self.image_size = self.image.size
 
     def clean(self):
         self.fill_defaults()

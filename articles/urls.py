@@ -8,4 +8,5 @@ urlpatterns = [
     path("artikel/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("vorschau/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("thema/<slug:slug>/", views.TopicView.as_view(), name="topic"),
+    path("kommune/<slug:slug>/", views.MunicipalityView.as_view(), name="municipality"),
 ]

@@ -4,7 +4,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Tag
+from .models import Article, Municipality, Tag
 
 
 class ArticleDetailView(DetailView):
@@ -13,7 +13,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .select_related("municipality", "image_credit")
+            .select_related("municipality", "image_credit", "author")
             .prefetch_related("tags")
         )
 
@@ -77,3 +77,16 @@ class TopicView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class MunicipalityView(ArticleListView):
+    """A municipality's page: its published articles, newest first."""
+
+    template_name = "articles/municipality.html"
+
+    def get_queryset(self):
+        self.municipality = get_object_or_404(Municipality, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(municipality=self.municipality)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(municipality=self.municipality, **kwargs)

@@ -46,3 +46,16 @@ def make_article(*, tags=(), **fields):
     if tags:
         article.tags.set(tags)
     return article
+
+
+# Every way an article is hidden from readers, as the fields that make it so.
+# Each test of "nothing unpublished" runs once per entry.
+HIDDEN_STATES = {
+    "draft": lambda: {"status": ArticleStatus.DRAFT},
+    "scheduled": lambda: {"published_at": timezone.now() + timedelta(days=1)},
+}
+
+
+def make_hidden_article(state, **fields):
+    """An article in HIDDEN_STATES[state] that readers must never see."""
+    return make_article(**{**fields, **HIDDEN_STATES[state]()})

@@ -1,0 +1,153 @@
+"""RSS 2.0 and Atom feeds: all news, one municipality's, one topic's.
+
+Each feed costs a fixed number of queries: the feed's object (if any), the
+latest articles with their author, and their tags in one prefetch."""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from .models import Article, Municipality, Tag
+
+FEED_LENGTH = 50
+
+
+class LatestArticlesFeed(Feed):
+    """The latest published articles of the whole site, as RSS 2.0."""
+
+    def title(self):
+        return _("%(site)s: Aktuelle Meldungen") % {"site": settings.SITE_NAME}
+
+    def description(self):
+        return _("Die neuesten Meldungen von %(site)s.") % {"site": settings.SITE_NAME}
+
+    def subtitle(self):  # Atom's name for the description
+        return self.description()
+
+    def link(self):
+        return reverse("articles:index")
+
+    def author_name(self):  # Atom requires an author for the feed (RFC 4287)
+        return settings.SITE_NAME
+
+    def articles(self, obj):
+        """The published articles this feed is about; subclasses narrow it."""
+        return Article.objects.published()
+
+    def items(self, obj):
+        return (
+            self.articles(obj)
+            .select_related("author")
+            .prefetch_related("tags")
+            .order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Feed readers need absolute photo URLs; media may be served from this
+        # host (relative MEDIA_URL) or from object storage (already absolute).
+        for item in feed.items:
+            for enclosure in item["enclosures"]:
+                enclosure.url = request.build_absolute_uri(enclosure.url)
+        return feed
+
+    # RSS readers treat titles and descriptions as HTML (Django #6533), as
+    # does Atom's <summary type="html">; Atom titles are plain text. Escaping
+    # the editor's plain text shows "<" or "&" as written.
+    def item_title(self, item):
+        title = f"{item.kicker}: {item.title}"
+        return title if issubclass(self.feed_type, Atom1Feed) else escape(title)
+
+    def item_description(self, item):
+        return escape(item.lead)
+
+    def item_author_name(self, item):
+        return item.author.get_full_name() if item.author else None
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_enclosure_url(self, item):
+        return item.image.url if item.image else None
+
+    def item_enclosure_length(self, item):
+        # 0 is RSS practice for "unknown" (a file stored without its size).
+        return item.image_size or 0
+
+    def item_enclosure_mime_type(self, item):
+        mime_type, _encoding = mimetypes.guess_type(item.image.name)
+        return mime_type or "application/octet-stream"
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+
+class MunicipalityArticlesFeed(LatestArticlesFeed):
+    """One municipality's published articles; an unknown slug is a 404."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Municipality, slug=slug)
+
+    def title(self, obj):
+        return _("%(site)s: Meldungen aus %(place)s") % {
+            "site": settings.SITE_NAME,
+            "place": obj.name,
+        }
+
+    def description(self, obj):
+        return _("Die neuesten Meldungen aus %(place)s.") % {"place": obj.name}
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def articles(self, obj):
+        return Article.objects.published().filter(municipality=obj)
+
+
+class MunicipalityArticlesAtomFeed(MunicipalityArticlesFeed):
+    feed_type = Atom1Feed
+
+
+class TopicArticlesFeed(LatestArticlesFeed):
+    """One topic's published articles; an unknown slug is a 404."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return _("%(site)s: Thema %(topic)s") % {
+            "site": settings.SITE_NAME,
+            "topic": obj.name,
+        }
+
+    def description(self, obj):
+        return _("Die neuesten Meldungen zum Thema %(topic)s.") % {"topic": obj.name}
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def articles(self, obj):
+        return Article.objects.published().filter(tags=obj)
+
+
+class TopicArticlesAtomFeed(TopicArticlesFeed):
+    feed_type = Atom1Feed

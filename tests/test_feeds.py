@@ -1,0 +1,226 @@
+import html
+import re
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import feedparser
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import (
+    HIDDEN_STATES,
+    make_article,
+    make_hidden_article,
+    make_jpeg,
+    make_municipality,
+)
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+FEEDS = [
+    ("feeds:rss", {}),
+    ("feeds:atom", {}),
+    ("feeds:municipality_rss", {"slug": "essen"}),
+    ("feeds:municipality_atom", {"slug": "essen"}),
+    ("feeds:topic_rss", {"slug": "open-data"}),
+    ("feeds:topic_atom", {"slug": "open-data"}),
+]
+
+
+def fetch(client, name, **kwargs):
+    """The feed at URL `name`, checked to be well-formed for feedparser and XML."""
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    ElementTree.fromstring(response.content)  # raises if not well-formed XML
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    return parsed
+
+
+def shown(detail):
+    """The text a feed reader displays for a parsed title or summary."""
+    if detail.type == "text/html":  # feedparser has removed any markup already
+        return html.unescape(detail.value)
+    return detail.value
+
+
+@pytest.fixture
+def essen():
+    return make_municipality(name="Essen")
+
+
+@pytest.mark.parametrize(("name", "kwargs"), FEEDS)
+def test_feed_item_has_title_link_dates_lead_and_photo(client, essen, name, kwargs):
+    author = get_user_model().objects.create_user(
+        "mmuster", first_name="Maria", last_name="Muster"
+    )
+    article = make_article(
+        author=author,
+        municipality=essen,
+        kicker="Essen & Umland",
+        title="Stadt startet <TikTok>-Kanal",
+        lead="Nun kommt TikTok dazu & mehr <Videos>.",
+        image=make_jpeg("tiktok.jpg"),
+        tags=["Open Data"],
+    )
+
+    feed = fetch(client, name, **kwargs)
+
+    assert feed.version in ("rss20", "atom10")
+    [entry] = feed.entries
+    assert shown(entry.title_detail) == "Essen & Umland: Stadt startet <TikTok>-Kanal"
+    assert entry.link == f"http://testserver{article.get_absolute_url()}"
+    assert shown(entry.summary_detail) == "Nun kommt TikTok dazu & mehr <Videos>."
+    assert entry.published_parsed[:6] == article.published_at.utctimetuple()[:6]
+    assert [tag.term for tag in entry.tags] == ["Open Data"]
+    assert entry.author == "Maria Muster"
+    [enclosure] = entry.enclosures
+    assert enclosure.href == f"http://testserver{article.image.url}"
+    assert enclosure.type == "image/jpeg"
+    assert int(enclosure.length) == article.image.size > 0
+
+
+def test_atom_entry_carries_the_update_time(client):
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(
+        updated_at=timezone.now() + timedelta(minutes=5)
+    )
+    article.refresh_from_db()
+    [entry] = fetch(client, "feeds:atom").entries
+    assert entry.updated_parsed[:6] == article.updated_at.utctimetuple()[:6]
+
+
+def test_enclosure_length_comes_from_the_database_not_the_storage(client, settings):
+    article = make_article(image=make_jpeg())
+    size = article.image_size
+    article.image.storage.delete(article.image.name)  # storage gone: still stated
+    [entry] = fetch(client, "feeds:rss").entries
+    assert int(entry.enclosures[0].length) == size
+
+
+def test_article_without_photo_has_no_enclosure(client):
+    make_article()
+    [entry] = fetch(client, "feeds:rss").entries
+    assert entry.enclosures == []
+
+
+def test_atom_feed_names_the_site_as_author(client):
+    make_article()
+    feed = fetch(client, "feeds:atom")
+    assert feed.feed.author == "Kommune Digital"
+    assert "author" not in feed.entries[0]  # no named author: the feed's applies
+
+
+def test_rss_feed_names_site_and_links_home(client):
+    feed = fetch(client, "feeds:rss")
+    assert feed.feed.title == "Kommune Digital: Aktuelle Meldungen"
+    assert feed.feed.link == "http://testserver/"
+    assert feed.feed.language == "de"
+
+
+def test_feed_lists_the_latest_50_newest_first(client):
+    now = timezone.now()
+    for hours in range(1, 56):
+        make_article(
+            title=f"Meldung vor {hours} Stunden",
+            published_at=now - timedelta(hours=hours),
+        )
+    entries = fetch(client, "feeds:rss").entries
+    assert len(entries) == 50
+    assert entries[0].title.endswith("Meldung vor 1 Stunden")
+    assert entries[-1].title.endswith("Meldung vor 50 Stunden")
+
+
+def test_municipality_feed_holds_only_its_articles(client, essen):
+    make_article(municipality=essen, title="In Essen")
+    make_article(municipality=make_municipality(name="Bonn"), title="In Bonn")
+    make_article(title="Ohne Kommune")
+    feed = fetch(client, "feeds:municipality_rss", slug="essen")
+    assert [entry.title for entry in feed.entries] == ["Musterstadt: In Essen"]
+    assert feed.feed.title == "Kommune Digital: Meldungen aus Essen"
+    assert feed.feed.link == "http://testserver/kommune/essen/"
+
+
+def test_topic_feed_holds_only_its_articles(client):
+    make_article(title="Offen", tags=["Open Data"])
+    make_article(title="Anderes", tags=["Website"])
+    feed = fetch(client, "feeds:topic_atom", slug="open-data")
+    assert [entry.title for entry in feed.entries] == ["Musterstadt: Offen"]
+    assert feed.feed.title == "Kommune Digital: Thema Open Data"
+
+
+@pytest.mark.parametrize(
+    "name", ["feeds:municipality_rss", "feeds:topic_rss", "feeds:topic_atom"]
+)
+def test_feed_of_unknown_municipality_or_topic_is_404(client, name):
+    response = client.get(reverse(name, kwargs={"slug": "gibt-es-nicht"}))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "queries"),
+    [
+        ("feeds:rss", {}, 2),  # articles, their tags
+        ("feeds:atom", {}, 2),
+        ("feeds:municipality_rss", {"slug": "essen"}, 3),  # + the municipality
+        ("feeds:topic_atom", {"slug": "open-data"}, 3),  # + the tag
+    ],
+)
+@pytest.mark.parametrize("archive_size", [5, 60])
+def test_feed_costs_same_queries_at_any_size(
+    client, essen, django_assert_num_queries, name, kwargs, queries, archive_size
+):
+    for _i in range(archive_size):
+        make_article(municipality=essen, image=make_jpeg(), tags=["Open Data"])
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    assert len(feedparser.parse(response.content).entries) == min(archive_size, 50)
+
+
+@pytest.mark.parametrize(
+    ("page", "rss", "atom"),
+    [
+        ("/", "/feeds/rss/", "/feeds/atom/"),
+        ("/thema/open-data/", "/feeds/thema/open-data/rss/", None),
+        ("/kommune/essen/", "/feeds/kommune/essen/rss/", None),
+        ("article", "/feeds/rss/", "/feeds/atom/"),
+    ],
+)
+def test_pages_announce_their_feeds(client, essen, page, rss, atom):
+    article = make_article(municipality=essen, tags=["Open Data"])
+    url = article.get_absolute_url() if page == "article" else page
+    html = client.get(url).content.decode()
+    atom = atom or rss.replace("/rss/", "/atom/")
+    announced = re.findall(
+        r'<link rel="alternate" type="([^"]+)" title="[^"]+" href="([^"]+)">', html
+    )
+    assert announced == [("application/rss+xml", rss), ("application/atom+xml", atom)]
+    # Each announced feed exists and parses.
+    for feed_url in (rss, atom):
+        assert feedparser.parse(client.get(feed_url).content).bozo == 0
+
+
+def test_photo_size_is_stored_on_upload_and_cleared_with_the_photo():
+    article = make_article(image=make_jpeg(size=(100, 100)))
+    small = article.image_size
+    article.image = make_jpeg(size=(1600, 900), color=(200, 30, 30))
+    article.save()
+    assert article.image_size == article.image.size > small
+    article.image = ""
+    article.save()
+    assert article.image_size is None
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+@pytest.mark.parametrize(("name", "kwargs"), FEEDS)
+def test_hidden_article_is_in_no_feed(client, essen, state, name, kwargs):
+    visible = make_article(municipality=essen, tags=["Open Data"])
+    make_hidden_article(state, municipality=essen, tags=["Open Data"])
+    links = [entry.link for entry in fetch(client, name, **kwargs).entries]
+    assert links == [f"http://testserver{visible.get_absolute_url()}"]

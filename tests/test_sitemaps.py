@@ -1,0 +1,221 @@
+import re
+from datetime import datetime, timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import (
+    HIDDEN_STATES,
+    make_article,
+    make_hidden_article,
+    make_municipality,
+)
+
+pytestmark = pytest.mark.django_db
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+# W3C Datetime (https://www.w3.org/TR/NOTE-datetime), complete date plus time
+W3C_DATETIME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})\Z")
+
+
+def fetch_xml(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    return ElementTree.fromstring(response.content)
+
+
+def w3c(text):
+    """A W3C datetime from a sitemap as an aware datetime."""
+    assert W3C_DATETIME.match(text), text
+    return datetime.fromisoformat(text)
+
+
+def to_second(value):
+    return value.replace(microsecond=0)
+
+
+def url_entries(root):
+    """{loc: <url> element} of a sitemaps.org urlset."""
+    assert root.tag == f"{SM}urlset"
+    return {url.findtext(f"{SM}loc"): url for url in root.findall(f"{SM}url")}
+
+
+def test_index_lists_the_three_sections_with_lastmod(client):
+    article = make_article(municipality=make_municipality(), tags=["Open Data"])
+    root = fetch_xml(client, "/sitemap.xml")
+    assert root.tag == f"{SM}sitemapindex"
+    sections = {
+        entry.findtext(f"{SM}loc"): w3c(entry.findtext(f"{SM}lastmod"))
+        for entry in root.findall(f"{SM}sitemap")
+    }
+    assert sections == {
+        f"http://testserver/sitemap-{name}.xml": to_second(article.updated_at)
+        for name in ("artikel", "kommunen", "themen")
+    }
+    for location in sections:
+        fetch_xml(client, location.removeprefix("http://testserver"))
+
+
+def test_article_sitemap_lists_published_articles_with_lastmod(client):
+    first = make_article()
+    second = make_article()
+    entries = url_entries(fetch_xml(client, "/sitemap-artikel.xml"))
+    assert set(entries) == {
+        f"http://testserver{first.get_absolute_url()}",
+        f"http://testserver{second.get_absolute_url()}",
+    }
+    lastmod = entries[f"http://testserver{first.get_absolute_url()}"]
+    assert w3c(lastmod.findtext(f"{SM}lastmod")) == to_second(first.updated_at)
+
+
+def test_municipality_sitemap_lists_places_with_published_news(client):
+    essen = make_municipality(name="Essen")
+    bonn = make_municipality(name="Bonn")
+    make_municipality(name="Ohne Meldungen")
+    newest = make_article(municipality=essen)
+    make_article(municipality=essen)
+    make_article(municipality=bonn)
+    Article.objects.filter(pk=newest.pk).update(
+        updated_at=timezone.now() + timedelta(hours=1)
+    )
+    newest.refresh_from_db()
+    entries = url_entries(fetch_xml(client, "/sitemap-kommunen.xml"))
+    assert set(entries) == {
+        "http://testserver/kommune/essen/",
+        "http://testserver/kommune/bonn/",
+    }
+    lastmod = entries["http://testserver/kommune/essen/"].findtext(f"{SM}lastmod")
+    assert w3c(lastmod) == to_second(newest.updated_at)
+
+
+def test_topic_sitemap_lists_topics_with_published_news(client):
+    article = make_article(tags=["Open Data", "Bürgerportal"])
+    make_hidden_article("draft", tags=["Nur im Entwurf"])
+    entries = url_entries(fetch_xml(client, "/sitemap-themen.xml"))
+    assert set(entries) == {
+        "http://testserver/thema/open-data/",
+        "http://testserver/thema/buergerportal/",
+    }
+    lastmod = entries["http://testserver/thema/open-data/"].findtext(f"{SM}lastmod")
+    assert w3c(lastmod) == to_second(article.updated_at)
+
+
+def test_news_sitemap_follows_the_google_news_format(client):
+    article = make_article(title="Stadt startet TikTok-Kanal & mehr")
+    root = fetch_xml(client, "/sitemap-news.xml")
+    [(location, url)] = url_entries(root).items()
+    assert location == f"http://testserver{article.get_absolute_url()}"
+    news = url.find(f"{NEWS}news")
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "Kommune Digital"
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "de"
+    published = w3c(news.findtext(f"{NEWS}publication_date"))
+    assert published == to_second(article.published_at)
+    assert published.utcoffset() in (timedelta(hours=1), timedelta(hours=2))  # Berlin
+    assert news.findtext(f"{NEWS}title") == "Stadt startet TikTok-Kanal & mehr"
+
+
+def test_news_sitemap_holds_only_the_last_two_days(client):
+    now = timezone.now()
+    recent = make_article(published_at=now - timedelta(days=1, hours=23))
+    make_article(published_at=now - timedelta(days=2, minutes=1))
+    entries = url_entries(fetch_xml(client, "/sitemap-news.xml"))
+    assert list(entries) == [f"http://testserver{recent.get_absolute_url()}"]
+
+
+def test_news_sitemap_holds_at_most_1000_newest_articles(client):
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            kicker="Musterstadt",
+            title=f"Massenmeldung {number}",
+            slug=f"massenmeldung-{number}",
+            lead="Vorspann.",
+            status="published",
+            published_at=now - timedelta(seconds=number + 1),
+        )
+        for number in range(1001)
+    )
+    entries = url_entries(fetch_xml(client, "/sitemap-news.xml"))
+    assert len(entries) == 1000
+    assert "http://testserver/artikel/massenmeldung-0/" in entries
+    assert "http://testserver/artikel/massenmeldung-1000/" not in entries
+
+
+def test_robots_txt_names_both_sitemaps_and_keeps_out_of_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Sitemap: http://testserver/sitemap-news.xml" in lines
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_hidden_article_is_in_no_sitemap(client, state):
+    visible = make_article()
+    place = make_municipality(name="Geheimstadt")
+    hidden = make_hidden_article(
+        state, title="Geheim", municipality=place, tags=["Geheimthema"]
+    )
+    for url in (
+        "/sitemap.xml",
+        "/sitemap-artikel.xml",
+        "/sitemap-kommunen.xml",
+        "/sitemap-themen.xml",
+        "/sitemap-news.xml",
+    ):
+        content = client.get(url).content.decode()
+        assert hidden.slug not in content
+        assert "geheimstadt" not in content
+        assert "geheimthema" not in content
+    assert visible.slug in client.get("/sitemap-news.xml").content.decode()
+    assert visible.slug in client.get("/sitemap-artikel.xml").content.decode()
+
+
+def test_every_sitemap_location_is_a_page_readers_can_open(client):
+    essen = make_municipality(name="Essen")
+    article = make_article(municipality=essen, title="Offen", tags=["Open Data"])
+    make_hidden_article("draft", municipality=essen, title="Noch geheim")
+    locations = []
+    for section in ("artikel", "kommunen", "themen"):
+        locations += url_entries(fetch_xml(client, f"/sitemap-{section}.xml"))
+    assert len(locations) == 3
+    for location in locations:
+        response = client.get(location.removeprefix("http://testserver"))
+        assert response.status_code == 200
+    page = client.get(essen.get_absolute_url()).content.decode()
+    assert "Offen" in page
+    assert "Noch geheim" not in page
+    assert article.get_absolute_url() in page
+
+
+def test_unknown_municipality_page_is_404(client):
+    assert client.get("/kommune/gibt-es-nicht/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/sitemap.xml", 6),  # per section: its newest change, its page count
+        ("/sitemap-artikel.xml", 2),  # page count, items
+        ("/sitemap-kommunen.xml", 2),
+        ("/sitemap-themen.xml", 2),
+        ("/sitemap-news.xml", 2),
+    ],
+)
+@pytest.mark.parametrize("archive_size", [3, 30])
+def test_sitemap_costs_same_queries_at_any_size(
+    client, django_assert_num_queries, url, queries, archive_size
+):
+    for number in range(archive_size):
+        make_article(municipality=make_municipality(), tags=[f"Thema {number}"])
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    expected = 3 if url == "/sitemap.xml" else archive_size
+    assert response.content.count(b"<loc>") == expected

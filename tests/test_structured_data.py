@@ -1,0 +1,235 @@
+import json
+import re
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
+from django.utils import timezone
+from PIL import Image
+
+from articles.templatetags.articles import LOGO
+from tests.factories import (
+    HIDDEN_STATES,
+    make_article,
+    make_credit,
+    make_hidden_article,
+    make_jpeg,
+    make_municipality,
+)
+
+pytestmark = pytest.mark.django_db
+
+ISO_DATETIME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}\Z")
+ATTACK = "</script><script>alert(1)</script>"
+
+
+class HeadParser(HTMLParser):
+    """Collects <meta>, <link> and JSON-LD blocks the way crawlers read them."""
+
+    def __init__(self):
+        super().__init__()
+        self.meta = {}  # property or name → list of contents
+        self.links = []
+        self.json_ld = []
+        self.scripts = 0
+        self._in_json_ld = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and ("property" in attrs or "name" in attrs):
+            key = attrs.get("property") or attrs["name"]
+            self.meta.setdefault(key, []).append(attrs["content"])
+        elif tag == "link":
+            self.links.append(attrs)
+        elif tag == "script":
+            self.scripts += 1
+            self._in_json_ld = attrs.get("type") == "application/ld+json"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_json_ld = False
+
+    def handle_data(self, data):
+        if self._in_json_ld:
+            self.json_ld.append(json.loads(data))
+
+
+def read_page(client, article):
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    parser = HeadParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def iso(value):
+    assert ISO_DATETIME.match(value), value
+    return datetime.fromisoformat(value)
+
+
+def to_second(value):
+    return value.replace(microsecond=0)
+
+
+@pytest.fixture
+def article():
+    author = get_user_model().objects.create_user(
+        "mmuster", first_name="Maria", last_name="Muster"
+    )
+    return make_article(
+        municipality=make_municipality(name="Essen"),
+        kicker="Essen",
+        title="Stadt startet TikTok-Kanal",
+        lead="Nun kommt TikTok dazu.",
+        image=make_jpeg(size=(1200, 675)),
+        alt_text="Ein Smartphone",
+        caption="Kurze Videos.",
+        image_credit=make_credit(
+            creator="victor69",
+            source="123rf.com",
+            licence="123rf Standardlizenz",
+            url="https://www.123rf.com/license.php",
+        ),
+        author=author,
+        tags=["Soziale Medien"],
+    )
+
+
+def test_article_page_carries_a_complete_news_article(client, article):
+    [data] = read_page(client, article).json_ld
+    url = f"http://testserver{article.get_absolute_url()}"
+    photo = f"http://testserver{article.image.url}"
+
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Stadt startet TikTok-Kanal"
+    assert data["description"] == "Nun kommt TikTok dazu."
+    assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+    assert iso(data["datePublished"]) == to_second(article.published_at)
+    assert iso(data["dateModified"]) == to_second(article.updated_at)
+    assert data["author"] == [{"@type": "Person", "name": "Maria Muster"}]
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "Kommune Digital",
+        "url": "http://testserver/",
+        "logo": {
+            "@type": "ImageObject",
+            "url": "http://testserver/static/img/logo.png",
+            "width": 600,
+            "height": 60,
+        },
+    }
+    assert data["image"] == [
+        {
+            "@type": "ImageObject",
+            "url": photo,
+            "contentUrl": photo,
+            "width": 1200,
+            "height": 675,
+            "caption": "Kurze Videos.",
+            "creditText": "victor69/123rf.com",
+            "creator": {"@type": "Person", "name": "victor69"},
+            "copyrightNotice": "© victor69/123rf.com",
+            "license": "https://www.123rf.com/license.php",
+        }
+    ]
+
+
+def test_dates_carry_the_berlin_offset(client, article):
+    [data] = read_page(client, article).json_ld
+    offset = iso(data["datePublished"]).utcoffset()
+    assert offset == timezone.localtime(article.published_at).utcoffset()
+    assert offset in (timedelta(hours=1), timedelta(hours=2))
+
+
+def test_article_without_named_author_is_by_the_organisation(client):
+    article = make_article()
+    [data] = read_page(client, article).json_ld
+    assert data["author"] == [{"@type": "Organization", "name": "Kommune Digital"}]
+    assert "image" not in data
+
+
+def test_credit_without_link_names_its_licence(client):
+    article = make_article(
+        image=make_jpeg(), image_credit=make_credit(licence="CC BY-SA 4.0", url="")
+    )
+    [data] = read_page(client, article).json_ld
+    [image] = data["image"]
+    assert image["license"] == {"@type": "CreativeWork", "name": "CC BY-SA 4.0"}
+
+
+def test_publisher_logo_file_matches_its_stated_size():
+    path, width, height = LOGO
+    with Image.open(finders.find(path)) as logo:
+        assert logo.size == (width, height)
+
+
+def test_article_page_has_sharing_tags_canonical_and_description(client, article):
+    page = read_page(client, article)
+    url = f"http://testserver{article.get_absolute_url()}"
+    photo = f"http://testserver{article.image.url}"
+    expected = {
+        "description": ["Nun kommt TikTok dazu."],
+        "og:type": ["article"],
+        "og:locale": ["de_DE"],
+        "og:site_name": ["Kommune Digital"],
+        "og:title": ["Essen: Stadt startet TikTok-Kanal"],
+        "og:description": ["Nun kommt TikTok dazu."],
+        "og:url": [url],
+        "og:image": [photo],
+        "og:image:width": ["1200"],
+        "og:image:height": ["675"],
+        "og:image:alt": ["Ein Smartphone"],
+        "article:tag": ["Soziale Medien"],
+        "twitter:card": ["summary_large_image"],
+        "twitter:title": ["Essen: Stadt startet TikTok-Kanal"],
+        "twitter:description": ["Nun kommt TikTok dazu."],
+        "twitter:image": [photo],
+        "twitter:image:alt": ["Ein Smartphone"],
+    }
+    assert {key: page.meta.get(key) for key in expected} == expected
+    [published] = page.meta["article:published_time"]
+    assert iso(published) == to_second(article.published_at)
+    canonical = [link["href"] for link in page.links if link["rel"] == "canonical"]
+    assert canonical == [url]
+
+
+def test_article_without_photo_gets_a_small_card(client):
+    page = read_page(client, make_article())
+    assert page.meta["twitter:card"] == ["summary"]
+    assert "og:image" not in page.meta
+
+
+def test_editor_text_cannot_close_the_json_ld_script(client):
+    article = make_article(
+        kicker=ATTACK, title=f"Titel {ATTACK}", lead=f"Vorspann & {ATTACK}"
+    )
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html
+    page = HeadParser()
+    page.feed(html)
+    assert page.scripts == 1  # only the JSON-LD block itself
+    [data] = page.json_ld
+    assert data["headline"] == f"Titel {ATTACK}"
+    assert data["description"] == f"Vorspann & {ATTACK}"
+    assert data["alternativeHeadline"] == ATTACK
+
+
+def test_article_page_costs_the_same_queries_with_structured_data(
+    client, article, django_assert_num_queries
+):
+    with django_assert_num_queries(3):  # article with joins, tags, related
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_hidden_article_has_no_page_and_no_structured_data(client, state):
+    hidden = make_hidden_article(state, title="Geheime Meldung")
+    visible = make_article()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    [data] = read_page(client, visible).json_ld
+    assert "Geheime Meldung" not in json.dumps(data, ensure_ascii=False)
