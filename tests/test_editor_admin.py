@@ -375,3 +375,20 @@ def test_second_editor_cannot_overwrite_unseen_changes(client, django_user_model
     assert again.status_code == 302
     article.refresh_from_db()
     assert article.title == "Bens Titel"
+
+
+def test_municipalities_and_credits_keep_versions_too(admin_client, admin_user):
+    admin_client.post(
+        reverse("admin:articles_municipality_add"),
+        {"name": "Essen", "slug": "essen", "kind": "stadt", "federal_state": "NW"},
+    )
+    admin_client.post(
+        reverse("admin:articles_imagecredit_add"),
+        {"creator": "victor69", "source": "123rf.com"},
+    )
+    versions = Version.objects.select_related("revision")
+    assert sorted(str(version) for version in versions) == [
+        "Essen",
+        "victor69/123rf.com",
+    ]
+    assert {version.revision.user for version in versions} == {admin_user}
