@@ -8,6 +8,7 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from articles.models import Article, ArticleStatus
 from tests.factories import make_jpeg
@@ -51,14 +52,14 @@ def test_editor_writes_previews_schedules_and_publishes(
     page.get_by_label("Benutzername").fill("redakteurin")
     page.get_by_label("Passwort").fill("Zeitung-2025!")
     page.get_by_role("button", name="Anmelden").click()
-    assert page.get_by_role("link", name="Artikel", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Artikel", exact=True)).to_be_visible()
 
     # The photo's credit
     page.goto(f"{admin}/articles/imagecredit/add/")
     page.get_by_label("Urheber").fill("victor69")
     page.get_by_label("Quelle / Agentur").fill("123rf.com")
     page.get_by_role("button", name="Sichern", exact=True).click()
-    assert "erfolgreich hinzugefügt" in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich hinzugefügt")
 
     # The article, as a draft
     page.goto(f"{admin}/articles/article/add/")
@@ -79,7 +80,7 @@ def test_editor_writes_previews_schedules_and_publishes(
     page.locator(".select2-search__field").fill("victor")
     page.locator(".select2-results__option", has_text="victor69/123rf.com").click()
     page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
-    assert "erfolgreich hinzugefügt" in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich hinzugefügt")
     article = Article.objects.get()
     assert article.status == ArticleStatus.DRAFT
     assert "<strong>Ab sofort</strong>" in article.body
@@ -89,7 +90,7 @@ def test_editor_writes_previews_schedules_and_publishes(
         page.get_by_role("link", name="Vorschau öffnen").click()
     preview = popup.value
     preview.wait_for_load_state()
-    assert preview.get_by_role("heading", level=1).inner_text() == TITLE
+    expect(preview.get_by_role("heading", level=1)).to_have_text(TITLE)
     assert "Ab sofort" in preview.locator(".body strong").inner_text()
     assert (
         "Bildquelle: victor69/123rf.com" in preview.locator("figcaption").inner_text()
@@ -103,7 +104,7 @@ def test_editor_writes_previews_schedules_and_publishes(
     page.locator("#id_published_at_1").fill("09:30:00")
     page.get_by_role("button", name="Sichern", exact=True).click()
     row = page.get_by_role("row").filter(has_text=TITLE)
-    assert "geplant" in row.inner_text()
+    expect(row).to_contain_text("geplant")
 
     reader = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
     reader_page = reader.new_page()
@@ -116,15 +117,16 @@ def test_editor_writes_previews_schedules_and_publishes(
     row.get_by_role("checkbox").check()
     page.locator("select[name=action]").select_option(label="Jetzt veröffentlichen")
     page.get_by_role("button", name="Ausführen").click()
-    assert "1 Artikel veröffentlicht." in page.locator(".messagelist").inner_text()
-    assert (
-        "Veröffentlicht" in page.get_by_role("row").filter(has_text=TITLE).inner_text()
+    # expect() waits for the new page: the old one has a message list too.
+    expect(page.locator(".messagelist")).to_contain_text("1 Artikel veröffentlicht.")
+    expect(page.get_by_role("row").filter(has_text=TITLE)).to_contain_text(
+        "Veröffentlicht"
     )
 
     # A reader, not logged in, finds it
     reader_page.goto(live_server.url)
     reader_page.get_by_role("link", name=f"Essen: {TITLE}").first.click()
-    assert reader_page.get_by_role("heading", level=1).inner_text() == TITLE
+    expect(reader_page.get_by_role("heading", level=1)).to_have_text(TITLE)
     assert "Ab sofort" in reader_page.locator(".body").inner_text()
     photo_element = reader_page.locator("main article").get_by_role("img")
     assert photo_element.get_attribute("alt") == "Ein Smartphone mit der TikTok-App"
