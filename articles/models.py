@@ -1,10 +1,11 @@
 import nh3
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -76,9 +77,12 @@ class FederalState(models.TextChoices):
 
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", _("Entwurf")
+    REVIEW = "review", _("In Prüfung")
     PUBLISHED = "published", _("Veröffentlicht")
+    ARCHIVED = "archived", _("Archiviert")
 
 
+@reversion.register()
 class Municipality(models.Model):
     name = models.CharField(
         _("Name"), max_length=100, help_text=_("Wie im Text genannt, z. B. „Essen“.")
@@ -134,6 +138,7 @@ class Municipality(models.Model):
         return reverse("articles:municipality", kwargs={"slug": self.slug})
 
 
+@reversion.register()
 class ImageCredit(models.Model):
     creator = models.CharField(
         _("Urheber"),
@@ -208,6 +213,7 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
 
+@reversion.register()
 class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
     # PROTECT: a tag in use is merged, never deleted with its articles' links.
@@ -236,9 +242,25 @@ TEASER_FIELDS = ("kicker", "title", "slug", "lead", "published_at")
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What readers may see: status published and publication time reached."""
+        """What readers may see: status published, publication time reached
+        and end of publication (if any) not yet reached."""
+        now = timezone.now()
         return self.filter(
-            status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now()
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status=ArticleStatus.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def scheduled(self):
+        """Published, but the publication time still lies ahead."""
+        return self.filter(
+            status=ArticleStatus.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def expired(self):
+        """Published, but the end of publication has passed."""
+        return self.filter(
+            status=ArticleStatus.PUBLISHED, unpublish_at__lte=timezone.now()
         )
 
     def needing_tags(self):
@@ -249,14 +271,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def next_visibility_change(self, now):
         """The earliest moment after `now` at which published() changes by
-        time alone (a scheduled publication), or None; the page cache expires
-        pages then."""
-        return (
-            self.filter(status=ArticleStatus.PUBLISHED, published_at__gt=now)
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
+        time alone (a scheduled publication or an end of publication), or
+        None; the page cache expires pages then."""
+        upcoming = Q(published_at__gt=now) | Q(unpublish_at__gt=now)
+        moments = self.filter(upcoming, status=ArticleStatus.PUBLISHED).aggregate(
+            start=Min("published_at", filter=Q(published_at__gt=now)),
+            end=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
         )
+        return min(filter(None, moments.values()), default=None)
 
     def for_teasers(self):
         """Only the columns a teaser shows, newest first."""
@@ -339,6 +361,10 @@ def _union_of_sliced(querysets):
     return RawSQL(" UNION ALL ".join(sqls), params)
 
 
+# A version holds the article with its tags (through TaggedArticle), so a
+# restore brings the old tags back. Tags themselves are not versioned: a
+# restore must not undo a moderator's rename.
+@reversion.register(follow=["taggedarticle_set"])
 class Article(models.Model):
     kicker = models.CharField(
         _("Dachzeile"),
@@ -352,16 +378,18 @@ class Article(models.Model):
     title = models.CharField(
         _("Überschrift"),
         max_length=200,
+        blank=True,
         help_text=_("z. B. „Stadt startet TikTok-Kanal“."),
     )
     slug = models.SlugField(
         _("Kurzname in der URL"),
         max_length=200,
-        unique=True,
+        blank=True,
         help_text=_("Bleibt nach der Veröffentlichung gleich, damit Links halten."),
     )
     lead = models.TextField(
         _("Vorspann"),
+        blank=True,
         help_text=_(
             "Ein, zwei Sätze; erscheint fett über dem Text und in jedem Teaser."
         ),
@@ -428,6 +456,15 @@ class Article(models.Model):
             "Verschlagworten dort von selbst zurückgesetzt."
         ),
     )
+    unpublish_at = models.DateTimeField(
+        _("offline ab"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: ab diesem Zeitpunkt verschwindet der Artikel von selbst "
+            "von der Website."
+        ),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -435,6 +472,14 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
         verbose_name=_("Autor"),
+    )
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zuletzt bearbeitet von"),
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
@@ -455,8 +500,19 @@ class Article(models.Model):
             models.Index(fields=["status", "published_at"]),
             # A municipality's articles, newest first (page and sidebar).
             models.Index(fields=["municipality", "status", "published_at"]),
+            # Ends of publication still to come (the page cache's timeout).
+            models.Index(fields=["status", "unpublish_at"]),
         ]
         constraints = [
+            # Drafts may still lack a slug; every slug that is set is unique.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=~Q(slug=""),
+                name="unique_article_slug",
+                violation_error_message=_(
+                    "Diesen Kurznamen in der URL hat schon ein anderer Artikel."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~Q(status=ArticleStatus.PUBLISHED)
                 | Q(published_at__isnull=False),
@@ -464,7 +520,7 @@ class Article(models.Model):
                 violation_error_message=_(
                     "Ein veröffentlichter Artikel braucht ein Veröffentlichungsdatum."
                 ),
-            )
+            ),
         ]
 
     def __str__(self):
@@ -511,19 +567,92 @@ class Article(models.Model):
 
     def clean(self):
         self.fill_defaults()
-        if not self.kicker:
-            raise ValidationError(
-                {"kicker": _("Bitte eine Dachzeile angeben oder eine Kommune wählen.")},
-                code="kicker_missing",
+        if self.status == ArticleStatus.PUBLISHED:
+            self.check_publishable()
+        if self.unpublish_at and self.published_at:
+            if self.unpublish_at <= self.published_at:
+                raise ValidationError(
+                    {
+                        "unpublish_at": _(
+                            "Das Ende der Veröffentlichung muss nach dem "
+                            "Veröffentlichungsdatum liegen."
+                        )
+                    },
+                    code="unpublish_before_publish",
+                )
+
+    def check_publishable(self):
+        """What readers need; drafts may lack it, a published article may not."""
+        required = {
+            "title": _("Zum Veröffentlichen fehlt die Überschrift."),
+            "kicker": _("Bitte eine Dachzeile angeben oder eine Kommune wählen."),
+            "slug": _("Zum Veröffentlichen fehlt der Kurzname in der URL."),
+            "lead": _("Zum Veröffentlichen fehlt der Vorspann."),
+        }
+        if self.image:
+            required["alt_text"] = _(
+                "Zum Veröffentlichen braucht das Foto einen Alternativtext."
             )
+            required["image_credit"] = _(
+                "Zum Veröffentlichen braucht das Foto einen Bildnachweis."
+            )
+        errors = {
+            field: ValidationError(message, code="required_for_publishing")
+            for field, message in required.items()
+            if not str(getattr(self, field) or "").strip()
+            and not (field == "image_credit" and self.image_credit_id)
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    def publish(self, at=None):
+        """Publish now, or schedule for `at`; raises ValidationError if
+        incomplete. An earlier publication date is kept (a correction), a
+        future one is brought forward to now."""
+        now = timezone.now()
+        if at is None:
+            at = self.published_at if self.is_published_at_past(now) else now
+        self.status = ArticleStatus.PUBLISHED
+        self.published_at = at
+        if self.unpublish_at and self.unpublish_at <= now:
+            self.unpublish_at = None  # publishing again lifts a past end date
+        self.full_clean()
+        self.save()
+
+    def unpublish(self):
+        """Take the article off the site; it becomes a draft again."""
+        self.status = ArticleStatus.DRAFT
+        self.save()
+
+    def is_published_at_past(self, now):
+        return self.published_at is not None and self.published_at <= now
 
     @property
     def is_published(self):
-        """ArticleQuerySet.published() for one loaded article (admin column)."""
+        """ArticleQuerySet.published() for one loaded article."""
+        now = timezone.now()
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.is_published_at_past(now)
+            and (self.unpublish_at is None or self.unpublish_at > now)
+        )
+
+    @property
+    def is_scheduled(self):
+        """ArticleQuerySet.scheduled() for one loaded article."""
         return (
             self.status == ArticleStatus.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_expired(self):
+        """ArticleQuerySet.expired() for one loaded article."""
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.unpublish_at is not None
+            and self.unpublish_at <= timezone.now()
         )
 
     def related(self, limit=15):

@@ -6,6 +6,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="index"),
     path("artikel/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("vorschau/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("thema/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("kommunen/", views.MunicipalityListView.as_view(), name="municipalities"),
     path("kommune/<slug:slug>/", views.MunicipalityView.as_view(), name="municipality"),

@@ -3,13 +3,15 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.decorators import method_decorator
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .cache import CachedCountMixin
@@ -52,6 +54,39 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["related_articles"] = self.related_articles
         return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """An article in any status as readers will see it, for staff who may
+    view or change articles. Everyone else gets 404, not a login page, so the
+    URL reveals nothing."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not (
+            user.is_active
+            and user.is_staff
+            and (
+                user.has_perm("articles.change_article")
+                or user.has_perm("articles.view_article")
+            )
+        ):
+            raise Http404
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_queryset(self):
+        return Article.objects.select_related(
+            "municipality", "image_credit", "author"
+        ).prefetch_related("tags")
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        # The page links to itself; a fresh draft may have no URL name yet.
+        article.slug = article.slug or f"entwurf-{article.pk}"
+        return article
 
 
 class ArticleListView(CachedCountMixin, ListView):

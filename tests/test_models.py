@@ -40,7 +40,12 @@ def test_kicker_defaults_to_the_municipality_name():
 
 
 def test_article_without_municipality_or_kicker_is_refused_in_german():
-    article = Article(title="Ohne Dachzeile", slug="ohne", lead="Vorspann.")
+    article = Article(
+        title="Ohne Dachzeile",
+        slug="ohne",
+        lead="Vorspann.",
+        status=ArticleStatus.PUBLISHED,
+    )
     with pytest.raises(ValidationError) as error:
         article.full_clean()
     assert "Dachzeile" in str(error.value.message_dict["kicker"])

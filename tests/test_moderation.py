@@ -256,6 +256,7 @@ def test_editor_tag_edits_in_the_article_admin_are_logged(admin_client, admin_us
             "published_at_1": "09:30:00",
             "tags": "KI, Open Data",
             "needs_tags": "on",
+            "opened_version": article.updated_at.isoformat(),
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
