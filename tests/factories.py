@@ -54,6 +54,9 @@ def make_article(*, tags=(), **fields):
 HIDDEN_STATES = {
     "draft": lambda: {"status": ArticleStatus.DRAFT},
     "scheduled": lambda: {"published_at": timezone.now() + timedelta(days=1)},
+    "in review": lambda: {"status": ArticleStatus.REVIEW},
+    "archived": lambda: {"status": ArticleStatus.ARCHIVED},
+    "expired": lambda: {"unpublish_at": timezone.now() - timedelta(minutes=1)},
 }
 
 

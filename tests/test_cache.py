@@ -154,6 +154,18 @@ def test_scheduled_article_appears_when_its_time_comes(client):
     assert "Geplante Meldung" in html(client, reverse("articles:index"))
 
 
+def test_article_leaves_cached_pages_when_its_end_of_publication_comes(client):
+    make_article(title="Bleibt online")
+    soon = timezone.now() + timedelta(seconds=2)
+    make_article(title="Befristete Meldung", unpublish_at=soon)
+
+    assert "Befristete Meldung" in html(client, reverse("articles:index"))
+    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.2)
+
+    # No signal fired: the page expired when published() stopped showing it.
+    assert "Befristete Meldung" not in html(client, reverse("articles:index"))
+
+
 def test_editors_always_get_fresh_private_pages(client, story, django_user_model):
     article, _neighbour = story
     html(client, article.get_absolute_url())  # cached for anonymous readers

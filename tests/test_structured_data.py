@@ -100,7 +100,6 @@ def article():
 def test_article_page_carries_a_complete_news_article(client, article):
     [data] = read_page(client, article).json_ld
     url = f"http://testserver{article.get_absolute_url()}"
-    photo = f"http://testserver{article.image.url}"
 
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "NewsArticle"
@@ -121,20 +120,29 @@ def test_article_page_carries_a_complete_news_article(client, article):
             "height": 60,
         },
     }
-    assert data["image"] == [
-        {
+    # The photo in every rendered width, largest first, each with its credit.
+    assert [(image["width"], image["height"]) for image in data["image"]] == [
+        (1200, 675),
+        (800, 450),
+        (480, 270),
+    ]
+    for image in data["image"]:
+        assert image["url"] == image["contentUrl"]
+        assert image["url"].startswith("http://testserver/media/renditions/")
+        assert image["url"].endswith(f"-{image['width']}.jpeg")
+        assert client.get(image["url"]).status_code == 200
+        assert image | {"url": "", "contentUrl": "", "width": 0, "height": 0} == {
             "@type": "ImageObject",
-            "url": photo,
-            "contentUrl": photo,
-            "width": 1200,
-            "height": 675,
+            "url": "",
+            "contentUrl": "",
+            "width": 0,
+            "height": 0,
             "caption": "Kurze Videos.",
             "creditText": "victor69/123rf.com",
             "creator": {"@type": "Person", "name": "victor69"},
             "copyrightNotice": "© victor69/123rf.com",
             "license": "https://www.123rf.com/license.php",
         }
-    ]
 
 
 def test_dates_carry_the_berlin_offset(client, article):
@@ -156,8 +164,10 @@ def test_credit_without_link_names_its_licence(client):
         image=make_jpeg(), image_credit=make_credit(licence="CC BY-SA 4.0", url="")
     )
     [data] = read_page(client, article).json_ld
-    [image] = data["image"]
-    assert image["license"] == {"@type": "CreativeWork", "name": "CC BY-SA 4.0"}
+    assert data["image"][0]["license"] == {
+        "@type": "CreativeWork",
+        "name": "CC BY-SA 4.0",
+    }
 
 
 def test_publisher_logo_file_matches_its_stated_size():
@@ -169,7 +179,7 @@ def test_publisher_logo_file_matches_its_stated_size():
 def test_article_page_has_sharing_tags_canonical_and_description(client, article):
     page = read_page(client, article)
     url = f"http://testserver{article.get_absolute_url()}"
-    photo = f"http://testserver{article.image.url}"
+    photo = f"http://testserver{article.renditions['src']}"  # widest JPEG
     expected = {
         "description": ["Nun kommt TikTok dazu."],
         "og:type": ["article"],

@@ -24,7 +24,16 @@ def photo_versions(article):
     sizes exist, so structured data and sharing tags list them all."""
     if not article.image:
         return []
-    return [(article.image.url, article.image_width, article.image_height)]
+    renditions = article.renditions
+    if not renditions.get("jpeg"):  # not made yet: the original only
+        return [(article.image.url, article.image_width, article.image_height)]
+    versions = []
+    for candidate in renditions["jpeg"].split(", "):
+        url, width = candidate.rsplit(" ", 1)
+        width = int(width.removesuffix("w"))
+        height = round(renditions["height"] * width / renditions["width"])
+        versions.append((url, width, height))
+    return sorted(versions, key=lambda version: version[1], reverse=True)
 
 
 @register.filter
