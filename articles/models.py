@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .validators import validate_photo
+
 GERMAN_TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 )
@@ -274,6 +276,8 @@ class Article(models.Model):
         blank=True,
         width_field="image_width",
         height_field="image_height",
+        validators=[validate_photo],
+        help_text=_("JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel."),
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
