@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from js_asset.media import Media
 from reversion_compare.admin import CompareVersionAdmin
 
 from .forms import (
@@ -481,6 +482,12 @@ class ArticleAdmin(CompareVersionAdmin):
         if obj is not None and not obj.is_published:
             return reverse("articles:preview", args=[obj.pk])
         return super().get_view_on_site_url(obj)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The rich-text editor's import map is an inline script: give it this
+        # response's CSP nonce, which Django 5.2's admin does not do itself.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         # Tags go through the service so that editors' changes are logged too.

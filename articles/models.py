@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .renditions import make_renditions, without_metadata
+from .validators import validate_photo
 
 GERMAN_TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
@@ -409,6 +410,8 @@ class Article(models.Model):
         blank=True,
         width_field="image_width",
         height_field="image_height",
+        validators=[validate_photo],
+        help_text=_("JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel."),
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
