@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import ArticleStatus, FederalState, Page
+from articles.models import Article, ArticleStatus, FederalState, Page
 from articles.views import server_error
 from tests.factories import make_article, make_credit, make_jpeg, make_municipality
 
@@ -316,6 +316,27 @@ def test_postgres_search_finds_inflected_forms_best_match_first(client):
     found = titles(client.get(reverse("articles:search"), {"q": "Portale"}))
     # A title hit outranks a newer body hit.
     assert found == ["Stadt startet Portal", "Haushalt beschlossen"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="German full-text search needs PostgreSQL (DATABASE_URL=postgres://…)",
+)
+def test_postgres_search_follows_edits_and_bulk_writes(client):
+    article = make_article(title="Schwimmbad öffnet")
+    article.title = "Bibliothek öffnet"
+    article.save()
+    Article.objects.bulk_create(
+        [Article(kicker="Bonn", title="Neue Bibliotheken", slug="bonn-bib",
+                 lead="Mehr Bücher.", status=ArticleStatus.PUBLISHED,
+                 published_at=timezone.now() - timedelta(hours=2))]
+    )  # fmt: skip
+    search = reverse("articles:search")
+    assert titles(client.get(search, {"q": "Schwimmbad"})) == []
+    assert titles(client.get(search, {"q": "Bibliothek"})) == [
+        "Bibliothek öffnet",
+        "Neue Bibliotheken",
+    ]
 
 
 # HTTP caching
