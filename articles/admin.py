@@ -1,4 +1,6 @@
 import reversion
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,6 +49,19 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 # Our tags are articles.Tag; taggit's own admin would offer an empty table
 # and a "merge-tags" page that checks no permission at all.
 admin.site.unregister(UnusedTaggitTag)
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(AccessAttemptAdmin):
+    @admin.action(description=_("Abgelaufene Fehlversuche löschen"))
+    def cleanup_expired_attempts(self, request, queryset):
+        # django-axes 8.3 reads the request's attempt time, which only its
+        # login handlers set: without it the action fails with a 500.
+        request.axes_attempt_time = timezone.now()
+        return super().cleanup_expired_attempts(request, queryset)
 
 
 class VersionedAdmin(CompareVersionAdmin):
