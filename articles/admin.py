@@ -1,7 +1,9 @@
 import reversion
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
@@ -14,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from js_asset.media import Media
 from reversion_compare.admin import CompareVersionAdmin
+from taggit.models import Tag as UnusedTaggitTag
 
 from .forms import (
     ArticleAdminForm,
@@ -43,9 +46,36 @@ from .services import (
 # Editors type "essen.de"; read it as https, the scheme Django 6 will assume.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
+# Our tags are articles.Tag; taggit's own admin would offer an empty table
+# and a "merge-tags" page that checks no permission at all.
+admin.site.unregister(UnusedTaggitTag)
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(AccessAttemptAdmin):
+    @admin.action(description=_("Abgelaufene Fehlversuche löschen"))
+    def cleanup_expired_attempts(self, request, queryset):
+        # django-axes 8.3 reads the request's attempt time, which only its
+        # login handlers set: without it the action fails with a 500.
+        request.axes_attempt_time = timezone.now()
+        return super().cleanup_expired_attempts(request, queryset)
+
+
+class VersionedAdmin(CompareVersionAdmin):
+    """Versions and their comparison, for those who may see the objects."""
+
+    def compare_view(self, request, object_id, extra_context=None):
+        # django-reversion-compare checks no permission of its own here.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().compare_view(request, object_id, extra_context)
+
 
 @admin.register(Municipality)
-class MunicipalityAdmin(CompareVersionAdmin):
+class MunicipalityAdmin(VersionedAdmin):
     list_display = ["name", "kind", "federal_state", "ags", "population"]
     list_filter = ["kind", "federal_state"]
     search_fields = ["name", "ags"]
@@ -54,7 +84,7 @@ class MunicipalityAdmin(CompareVersionAdmin):
 
 
 @admin.register(ImageCredit)
-class ImageCreditAdmin(CompareVersionAdmin):
+class ImageCreditAdmin(VersionedAdmin):
     list_display = ["__str__", "creator", "source", "licence"]
     search_fields = ["creator", "source"]
     formfield_overrides = HTTPS_URLS
@@ -372,7 +402,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin):
+class ArticleAdmin(VersionedAdmin):
     form = ArticleAdminForm
     list_display = [
         "kicker",

@@ -125,10 +125,11 @@ class MunicipalityArticlesAtomFeed(MunicipalityArticlesFeed):
 
 
 class TopicArticlesFeed(LatestArticlesFeed):
-    """One topic's published articles; an unknown slug is a 404."""
+    """One topic's published articles; an unknown slug, or a tag without
+    published articles, is a 404."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag.objects.with_published_news(), slug=slug)
 
     def title(self, obj):
         return _("%(site)s: Thema %(topic)s") % {

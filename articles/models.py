@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .renditions import make_renditions, without_metadata
 from .validators import validate_photo
@@ -185,9 +185,25 @@ class ImageCredit(models.Model):
         return _("Bildquelle: %(credit)s") % {"credit": self}
 
 
+class TagQuerySet(models.QuerySet):
+    def with_published_news(self):
+        """Topics readers may see: those of at least one published article.
+        A tag used only by drafts must not reveal what is coming."""
+        published = Article.objects.published().values("pk")
+        return self.filter(
+            Exists(
+                TaggedArticle.objects.filter(
+                    tag=OuterRef("pk"), content_object__in=published
+                )
+            )
+        )
+
+
 class Tag(TagBase):
     """A topic. Names are unique regardless of case; slugs transliterate
     German umlauts so that topic URLs stay readable."""
+
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
 
     class Meta:
         verbose_name = _("Schlagwort")

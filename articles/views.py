@@ -100,13 +100,14 @@ class ArticleListView(CachedCountMixin, ListView):
 
 
 class TopicView(ArticleListView):
-    """A topic page: published articles with one tag, newest first. The slug
-    of a merged or renamed tag redirects permanently to its successor."""
+    """A topic page: published articles with one tag, newest first; 404 while
+    the tag has none. The slug of a merged or renamed tag redirects
+    permanently to its successor."""
 
     template_name = "articles/topic.html"
 
     def get(self, request, *args, **kwargs):
-        self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
+        self.tag = Tag.objects.with_published_news().filter(slug=kwargs["slug"]).first()
         if self.tag is None:
             moved = get_object_or_404(
                 TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]

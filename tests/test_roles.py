@@ -17,10 +17,10 @@ def permissions(group_name):
     return set(group.permissions.values_list("codename", flat=True))
 
 
-def test_redaktion_may_manage_articles_municipalities_credits_and_tags():
+def test_redaktion_may_manage_articles_municipalities_credits_tags_and_pages():
     assert permissions("Redaktion") == {
         f"{action}_{model}"
-        for model in ("article", "municipality", "imagecredit", "tag")
+        for model in ("article", "municipality", "imagecredit", "tag", "page")
         for action in ("add", "change", "delete", "view")
     } | {"view_tagchange", "view_articletagging"}
 

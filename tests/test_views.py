@@ -192,3 +192,18 @@ def test_topic_page_lists_only_published_articles_with_that_tag(client):
 
 def test_unknown_topic_answers_404(client):
     assert client.get("/thema/gibt-es-nicht/").status_code == 404
+
+
+def test_topic_of_a_tag_only_drafts_use_answers_404(client):
+    """The name of a tag made for an unpublished story reveals nothing."""
+    make_article(status=ArticleStatus.DRAFT, tags=["Fusion der Stadtwerke"])
+    for url in [
+        "/thema/fusion-der-stadtwerke/",
+        "/feeds/thema/fusion-der-stadtwerke/rss/",
+        "/feeds/thema/fusion-der-stadtwerke/atom/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Fusion der Stadtwerke" not in response.content.decode()
+    make_article(tags=["Fusion der Stadtwerke"])
+    assert client.get("/thema/fusion-der-stadtwerke/").status_code == 200

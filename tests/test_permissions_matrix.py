@@ -1,0 +1,497 @@
+"""Who may open what: every admin URL and the staff preview, for each role.
+
+The URLs come from the admin site itself (every registered model admin, with
+the views it adds: reversion's recover and revision views, the compare view),
+so an admin registered tomorrow makes test_every_admin_url_has_an_expectation
+fail until MATRIX says who may use it.
+"""
+
+import pytest
+import reversion
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.urls import URLResolver, reverse
+from reversion.models import Version
+
+from articles.models import Article, ArticleStatus, Page, Tag, TagChange
+from articles.services import article_tags_set
+from tests.factories import make_article, make_credit, make_municipality, make_user
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "moderator", "editor", "superuser"]
+
+# login: 302 to the admin's login page (logout without a session: 302 to the
+# index, which then asks to log in). Admin actions (view "do:<name>") are
+# POSTed for the fixture object and rolled back: "form" is the action's
+# intermediate page (confirmation, merge target, tags to add), "done" a
+# success message, "refused" the list again or "no action selected". "-" in
+# the model column: the admin site's own views. An app's index is listed
+# under the app's label.
+MATRIX = """
+model                   view                        anonymous moderator editor superuser
+-                       index                       login     200       200    200
+-                       login                       200       302       302    302
+-                       logout                      302       405       405    405
+-                       password_change             login     200       200    200
+-                       password_change_done        login     200       200    200
+-                       jsi18n                      login     200       200    200
+-                       autocomplete                login     403       200    200
+-                       view_on_site                login     302       302    302
+-                       preview                     404       200       200    200
+articles                app_list                    login     200       200    200
+auth                    app_list                    login     404       404    200
+axes                    app_list                    login     404       404    200
+articles.article        changelist                  login     200       200    200
+articles.article        add                         login     403       200    200
+articles.article        change                      login     200       200    200
+articles.article        delete                      login     403       200    200
+articles.article        history                     login     200       200    200
+articles.article        compare                     login     200       200    200
+articles.article        revision                    login     200       200    200
+articles.article        recoverlist                 login     403       200    200
+articles.article        recover                     login     403       200    200
+articles.article        do:delete_selected          login     refused   form   form
+articles.article        do:publish_now              login     refused   done   done
+articles.article        do:unpublish                login     refused   done   done
+articles.articletagging changelist                  login     200       200    200
+articles.articletagging add                         login     403       403    403
+articles.articletagging change                      login     200       200    200
+articles.articletagging delete                      login     403       403    403
+articles.articletagging history                     login     200       200    200
+articles.articletagging do:delete_selected          login     refused   refused refused
+articles.articletagging do:add_tags                 login     form      refused form
+articles.articletagging do:remove_tags              login     form      refused form
+articles.tag            changelist                  login     200       200    200
+articles.tag            add                         login     403       200    200
+articles.tag            change                      login     200       200    200
+articles.tag            delete                      login     200       200    200
+articles.tag            history                     login     200       200    200
+articles.tag            do:delete_selected          login     form      form   form
+articles.tag            do:merge                    login     form      form   form
+articles.tagchange      changelist                  login     403       200    200
+articles.tagchange      add                         login     403       403    403
+articles.tagchange      change                      login     403       200    200
+articles.tagchange      delete                      login     403       403    403
+articles.tagchange      history                     login     403       200    200
+articles.tagchange      do:delete_selected          login     403       refused refused
+articles.municipality   changelist                  login     403       200    200
+articles.municipality   add                         login     403       200    200
+articles.municipality   change                      login     403       200    200
+articles.municipality   delete                      login     403       200    200
+articles.municipality   history                     login     403       200    200
+articles.municipality   compare                     login     403       200    200
+articles.municipality   revision                    login     403       200    200
+articles.municipality   recoverlist                 login     403       200    200
+articles.municipality   recover                     login     403       200    200
+articles.municipality   do:delete_selected          login     403       form   form
+articles.imagecredit    changelist                  login     403       200    200
+articles.imagecredit    add                         login     403       200    200
+articles.imagecredit    change                      login     403       200    200
+articles.imagecredit    delete                      login     403       200    200
+articles.imagecredit    history                     login     403       200    200
+articles.imagecredit    compare                     login     403       200    200
+articles.imagecredit    revision                    login     403       200    200
+articles.imagecredit    recoverlist                 login     403       200    200
+articles.imagecredit    recover                     login     403       200    200
+articles.imagecredit    do:delete_selected          login     403       form   form
+articles.page           changelist                  login     403       200    200
+articles.page           add                         login     403       200    200
+articles.page           change                      login     403       200    200
+articles.page           delete                      login     403       200    200
+articles.page           history                     login     403       200    200
+articles.page           do:delete_selected          login     403       form   form
+auth.user               changelist                  login     403       403    200
+auth.user               add                         login     403       403    200
+auth.user               change                      login     403       403    200
+auth.user               delete                      login     403       403    200
+auth.user               history                     login     403       403    200
+auth.user               password_change             login     403       403    200
+auth.user               do:delete_selected          login     403       403    form
+auth.group              changelist                  login     403       403    200
+auth.group              add                         login     403       403    200
+auth.group              change                      login     403       403    200
+auth.group              delete                      login     403       403    200
+auth.group              history                     login     403       403    200
+auth.group              do:delete_selected          login     403       403    form
+axes.accessattempt      changelist                  login     403       403    200
+axes.accessattempt      add                         login     403       403    403
+axes.accessattempt      change                      login     403       403    200
+axes.accessattempt      delete                      login     403       403    200
+axes.accessattempt      history                     login     403       403    200
+axes.accessattempt      do:delete_selected          login     403       403    form
+axes.accessattempt      do:cleanup_expired_attempts login     403       403    done
+axes.accesslog          changelist                  login     403       403    200
+axes.accesslog          add                         login     403       403    403
+axes.accesslog          change                      login     403       403    200
+axes.accesslog          delete                      login     403       403    200
+axes.accesslog          history                     login     403       403    200
+axes.accesslog          do:delete_selected          login     403       403    form
+axes.accessfailurelog   changelist                  login     403       403    200
+axes.accessfailurelog   add                         login     403       403    403
+axes.accessfailurelog   change                      login     403       403    200
+axes.accessfailurelog   delete                      login     403       403    200
+axes.accessfailurelog   history                     login     403       403    200
+axes.accessfailurelog   do:delete_selected          login     403       403    form
+"""
+
+
+def parse_matrix(text):
+    """{(model, view): {role: expected}} from the table above."""
+    lines = text.strip().splitlines()
+    header = lines[0].split()
+    assert header[2:] == ROLES
+    table = {}
+    for line in lines[1:]:
+        model, view, *answers = line.split()
+        assert (model, view) not in table, f"{model} {view} twice"
+        table[model, view] = dict(zip(ROLES, answers, strict=True))
+    return table
+
+
+EXPECTED = parse_matrix(MATRIX)
+
+
+def admin_url_names(patterns=None):
+    """The names of all the admin site's URL patterns, model admins' included."""
+    for pattern in admin.site.get_urls() if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from admin_url_names(pattern.url_patterns)
+        elif pattern.name:
+            yield pattern.name
+
+
+def admin_views():
+    """(model, view) for every admin URL, as the rows of MATRIX name them."""
+    prefixes = {
+        f"{model._meta.app_label}_{model._meta.model_name}_": model._meta.label_lower
+        for model in admin.site._registry
+    }
+    views = {("-", "preview")}
+    for model, model_admin in admin.site._registry.items():
+        for _function, name, _description in model_admin._get_base_actions():
+            views.add((model._meta.label_lower, f"do:{name}"))
+    for name in admin_url_names():
+        prefix = next((p for p in prefixes if name.startswith(p)), None)
+        if prefix:
+            views.add((prefixes[prefix], name.removeprefix(prefix)))
+        elif name == "app_list":
+            views |= {(model._meta.app_label, name) for model in admin.site._registry}
+        else:
+            views.add(("-", name))
+    return views
+
+
+def test_every_admin_url_has_an_expectation():
+    assert admin_views() == set(EXPECTED)
+
+
+def saved_twice(obj):
+    """`obj` with two versions, as after two saves in the admin."""
+    for _ in range(2):
+        with reversion.create_revision():
+            obj.save()
+    return obj
+
+
+def deleted_version(obj):
+    """The version of `obj` from which the recover view brings it back."""
+    saved_twice(obj)
+    pk = obj.pk
+    obj.delete()
+    return Version.objects.get_deleted(type(obj)).get(object_id=str(pk))
+
+
+@pytest.fixture
+def users():
+    return {
+        "anonymous": None,
+        "moderator": make_user(groups=["Moderation"]),
+        "editor": make_user(groups=["Redaktion"]),
+        "superuser": User.objects.create_superuser("chefin", password="geheim-123"),
+    }
+
+
+@pytest.fixture
+def objects(users):
+    """One object per admin, the URL arguments that name it, and the versions
+    that reversion's views need."""
+    draft = saved_twice(make_article(status=ArticleStatus.DRAFT, tags=["Open Data"]))
+    article_tags_set(article=draft, names=["Open Data", "KI"], user=users["editor"])
+    found = {
+        "articles.article": draft,
+        "articles.articletagging": draft,
+        "articles.tag": Tag.objects.get(name="Open Data"),
+        "articles.tagchange": TagChange.objects.get(article=draft),
+        "articles.municipality": saved_twice(make_municipality()),
+        "articles.imagecredit": saved_twice(make_credit()),
+        "articles.page": Page.objects.get(slug="impressum"),
+        "auth.user": User.objects.create_user("leser"),
+        "auth.group": Group.objects.get(name="Moderation"),
+        "axes.accessattempt": AccessAttempt.objects.create(
+            username="x", failures_since_start=1
+        ),
+        "axes.accesslog": AccessLog.objects.create(username="x"),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(username="x"),
+    }
+    deleted = {
+        "articles.article": deleted_version(make_article()),
+        "articles.municipality": deleted_version(make_municipality()),
+        "articles.imagecredit": deleted_version(make_credit()),
+    }
+    return found, deleted
+
+
+def url_for(model, view, objects):
+    found, deleted = objects
+    draft = found["articles.article"]
+    if model == "-":
+        return {
+            "preview": reverse("articles:preview", args=[draft.pk]),
+            "autocomplete": reverse("admin:autocomplete")
+            + "?app_label=articles&model_name=article&field_name=municipality",
+            "view_on_site": reverse(
+                "admin:view_on_site",
+                args=[ContentType.objects.get_for_model(Article).pk, draft.pk],
+            ),
+        }.get(view) or reverse(f"admin:{view}")
+    if view == "app_list":
+        return reverse("admin:app_list", args=[model])
+    name = f"admin:{model.replace('.', '_')}_{view}"
+    if view.startswith("do:"):
+        return reverse(name.split("do:")[0] + "changelist")
+    if view in ("changelist", "add", "recoverlist"):
+        return reverse(name)
+    if view == "recover":
+        return reverse(name, args=[deleted[model].pk])
+    obj = found[model]
+    if view in ("revision", "compare"):
+        versions = Version.objects.get_for_object(obj).order_by("pk")
+    if view == "revision":
+        return reverse(name, args=[obj.pk, versions.first().pk])
+    if view == "compare":
+        first, last = versions.first().pk, versions.last().pk
+        return reverse(name, args=[obj.pk]) + f"?version_id1={first}&version_id2={last}"
+    return reverse(name, args=[obj.pk])
+
+
+ACTION_PAGES = {
+    "admin/articles/action_form.html",
+    "admin/delete_selected_confirmation.html",
+}
+
+
+def answer_to(response):
+    """The response as MATRIX names it."""
+    if response.status_code == 302 and response["Location"].startswith(
+        reverse("admin:login") + "?next="
+    ):
+        return "login"
+    if response.status_code not in (200, 302):
+        return str(response.status_code)
+    if ACTION_PAGES & {template.name for template in response.templates}:
+        return "form"
+    return str(response.status_code)
+
+
+def succeeded(response):
+    """An info or success message; refusals come as warnings or errors."""
+    return any(
+        message.level in (messages.INFO, messages.SUCCESS)
+        for message in messages.get_messages(response.wsgi_request)
+    )
+
+
+def run_action(client, url, view, obj):
+    """POST the action for `obj` (its first step, as the list's "Ausführen"
+    button does) and undo whatever it changed."""
+    with transaction.atomic():
+        response = client.post(
+            url, {"action": view.removeprefix("do:"), ACTION_CHECKBOX_NAME: obj.pk}
+        )
+        transaction.set_rollback(True)
+    answer = answer_to(response)
+    if answer in ("200", "302"):
+        answer = "done" if succeeded(response) else "refused"
+    # The message would show on the next page, as if that had succeeded.
+    client.cookies.pop("messages", None)
+    return answer
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_answer_from_every_admin_url(
+    client, users, objects, role
+):
+    if users[role]:
+        client.force_login(users[role])
+    answers = {}
+    for model, view in sorted(EXPECTED):
+        url = url_for(model, view, objects)
+        if view.startswith("do:"):
+            answers[model, view] = run_action(client, url, view, objects[0][model])
+        else:
+            answers[model, view] = answer_to(client.get(url))
+    expected = {key: roles[role] for key, roles in EXPECTED.items()}
+    assert answers == expected
+
+
+# Dangerous POSTs: each role either may do it, or gets refused and the
+# database stays as it was.
+
+
+def article_state(article):
+    article.refresh_from_db()
+    return (article.status, article.title, article.published_at)
+
+
+def action(client, admin_name, name, *objects):
+    return client.post(
+        reverse(f"admin:{admin_name}_changelist"),
+        {"action": name, ACTION_CHECKBOX_NAME: [obj.pk for obj in objects]},
+    )
+
+
+def login_as(client, users, role):
+    if users[role]:
+        client.force_login(users[role])
+
+
+def refused(response):
+    """Refused: 403, the login page for anonymous users, or the list again
+    without a success message (Django's admin offers no such action)."""
+    if response.status_code == 403:
+        return True
+    if response.status_code == 302 and response["Location"].startswith(
+        reverse("admin:login")
+    ):
+        return True
+    return response.status_code in (200, 302) and not succeeded(response)
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("anonymous", False), ("moderator", False), ("editor", True), ("superuser", True)],
+)
+def test_only_editors_publish_and_unpublish(client, users, role, allowed):
+    draft = make_article(status=ArticleStatus.DRAFT)
+    online = make_article()
+    before = article_state(draft), article_state(online)
+    login_as(client, users, role)
+    publish = action(client, "articles_article", "publish_now", draft)
+    unpublish = action(client, "articles_article", "unpublish", online)
+    after = article_state(draft), article_state(online)
+    if allowed:
+        assert publish.status_code == unpublish.status_code == 302
+        assert after[0][0] == ArticleStatus.PUBLISHED
+        assert after[1][0] == ArticleStatus.DRAFT
+    else:
+        assert refused(publish) and refused(unpublish)
+        assert after == before
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("anonymous", False), ("moderator", False), ("editor", True), ("superuser", True)],
+)
+def test_only_editors_delete_articles(client, users, role, allowed):
+    one, two = make_article(), make_article()
+    login_as(client, users, role)
+    by_form = client.post(
+        reverse("admin:articles_article_delete", args=[one.pk]), {"post": "yes"}
+    )
+    by_action = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [two.pk], "post": "yes"},
+    )
+    left = set(Article.objects.values_list("pk", flat=True))
+    if allowed:
+        assert by_form.status_code == by_action.status_code == 302
+        assert left == set()
+    else:
+        assert by_form.status_code in (302, 403) and refused(by_form)
+        assert refused(by_action)
+        assert left == {one.pk, two.pk}
+    # Nor through the moderators' tagging screen, which has no delete at all.
+    tagging = client.post(
+        reverse("admin:articles_articletagging_delete", args=[one.pk]), {"post": "yes"}
+    )
+    assert tagging.status_code in (302, 403)
+    assert Article.objects.filter(pk=one.pk).exists() == (not allowed)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "moderator"])
+def test_moderators_change_no_article_field_but_tags(client, users, role):
+    article = saved_twice(make_article(title="Alt", tags=["Open Data"]))
+    first_version = Version.objects.get_for_object(article).order_by("pk").first()
+    before = article_state(article)
+    login_as(client, users, role)
+    posted = {
+        "title": "Neu",
+        "kicker": "Neu",
+        "slug": article.slug,
+        "lead": "Neu",
+        "status": ArticleStatus.DRAFT,
+        "published_at_0": "01.01.2020",
+        "published_at_1": "10:00",
+        "tags": "Open Data, KI",
+    }
+    change = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), posted
+    )
+    revert = client.post(
+        reverse("admin:articles_article_revision", args=[article.pk, first_version.pk]),
+        posted,
+    )
+    tagging = client.post(
+        reverse("admin:articles_articletagging_change", args=[article.pk]), posted
+    )
+    assert article_state(article) == before
+    if role == "anonymous":
+        assert {change.status_code, revert.status_code, tagging.status_code} == {302}
+        assert set(article.tags.names()) == {"Open Data"}
+    else:
+        assert change.status_code == revert.status_code == 403
+        # The tagging screen takes the tags and ignores everything else.
+        assert tagging.status_code == 302
+        assert set(article.tags.names()) == {"Open Data", "KI"}
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("anonymous", False),
+        ("moderator", False),
+        ("editor", False),
+        ("superuser", True),
+    ],
+)
+def test_only_superusers_make_superusers(client, users, role, allowed):
+    reader = User.objects.create_user("leser", is_staff=True)
+    editors = Group.objects.get(name="Redaktion")
+    permissions_before = set(editors.permissions.all())
+    login_as(client, users, role)
+    response = client.post(
+        reverse("admin:auth_user_change", args=[reader.pk]),
+        {
+            "username": "leser",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "01.01.2026",
+            "date_joined_1": "10:00",
+        },
+    )
+    group = client.post(
+        reverse("admin:auth_group_change", args=[editors.pk]),
+        {"name": "Redaktion", "permissions": []},
+    )
+    reader.refresh_from_db()
+    assert reader.is_superuser == allowed
+    assert (set(editors.permissions.all()) == permissions_before) == (not allowed)
+    if not allowed:
+        expected = 302 if role == "anonymous" else 403
+        assert response.status_code == group.status_code == expected
