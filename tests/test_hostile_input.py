@@ -13,6 +13,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -257,7 +258,7 @@ def admin_add(client, model, data):
     return client.post(reverse(f"admin:articles_{model}_add"), data)
 
 
-def write_through_admin(editor_client, moderator_client, photo_credit_ids):
+def write_through_admin(editor_client, moderator_client):
     """The editors' and moderators' write paths: municipality, credit and
     article add forms as Redaktion, then tags through the tagging queue's
     bulk action as Moderation."""
@@ -319,6 +320,13 @@ def write_through_admin(editor_client, moderator_client, photo_credit_ids):
             },
         )
         assert response.status_code == 302, payload
+    # A moderator's rename in the tag vocabulary is a write path too.
+    tag = articles[0].tags.get()
+    response = moderator_client.post(
+        reverse("admin:articles_tag_change", args=[tag.pk]),
+        {"name": f"{THROUGH_ADMIN[1]} (umbenannt)"},
+    )
+    assert response.status_code == 302
     return articles
 
 
@@ -360,11 +368,13 @@ def write_through_orm(photo_article):
 
 @pytest.fixture
 def hostile_site(client, db):
-    editor_client, moderator_client = client, client.__class__()
+    """The whole corpus written into the site; returns a reader's client."""
+    editor_client, moderator_client = client, Client()
     editor_client.force_login(make_user(groups=["Redaktion"]))
     moderator_client.force_login(make_user(groups=["Moderation"]))
-    admin_articles = write_through_admin(editor_client, moderator_client, None)
+    admin_articles = write_through_admin(editor_client, moderator_client)
     write_through_orm(admin_articles[0])
+    assert Tag.objects.filter(name__endswith="(umbenannt)").exists()
     client.logout()  # from here on, a reader
     return client
 
