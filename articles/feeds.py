@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import Article, Municipality, Tag
+from .templatetags.articles import xml_text
 
 FEED_LENGTH = 50
 
@@ -50,6 +51,16 @@ class LatestArticlesFeed(Feed):
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
+        # Titles, names and tags are editors' text: drop what XML cannot carry.
+        for fields in [feed.feed, *feed.items]:
+            for key, value in fields.items():
+                if isinstance(value, str):
+                    fields[key] = xml_text(value)
+                elif isinstance(value, (list, tuple)):
+                    fields[key] = [
+                        xml_text(part) if isinstance(part, str) else part
+                        for part in value
+                    ]
         # Feed readers need absolute photo URLs; media may be served from this
         # host (relative MEDIA_URL) or from object storage (already absolute).
         for item in feed.items:
@@ -60,9 +71,13 @@ class LatestArticlesFeed(Feed):
     # RSS readers treat titles and descriptions as HTML (Django #6533), as
     # does Atom's <summary type="html">; Atom titles are plain text. Escaping
     # the editor's plain text shows "<" or "&" as written.
+    def plain_text(self, text):
+        """Editors' text in a title or description: escaped for RSS, whose
+        readers treat both as HTML; as is for Atom, whose titles are text."""
+        return text if issubclass(self.feed_type, Atom1Feed) else escape(text)
+
     def item_title(self, item):
-        title = f"{item.kicker}: {item.title}"
-        return title if issubclass(self.feed_type, Atom1Feed) else escape(title)
+        return self.plain_text(f"{item.kicker}: {item.title}")
 
     def item_description(self, item):
         return escape(item.lead)
@@ -104,11 +119,13 @@ class MunicipalityArticlesFeed(LatestArticlesFeed):
     def title(self, obj):
         return _("%(site)s: Meldungen aus %(place)s") % {
             "site": settings.SITE_NAME,
-            "place": obj.name,
+            "place": self.plain_text(obj.name),
         }
 
     def description(self, obj):
-        return _("Die neuesten Meldungen aus %(place)s.") % {"place": obj.name}
+        return _("Die neuesten Meldungen aus %(place)s.") % {
+            "place": self.plain_text(obj.name)
+        }
 
     def subtitle(self, obj):
         return self.description(obj)
@@ -134,11 +151,13 @@ class TopicArticlesFeed(LatestArticlesFeed):
     def title(self, obj):
         return _("%(site)s: Thema %(topic)s") % {
             "site": settings.SITE_NAME,
-            "topic": obj.name,
+            "topic": self.plain_text(obj.name),
         }
 
     def description(self, obj):
-        return _("Die neuesten Meldungen zum Thema %(topic)s.") % {"topic": obj.name}
+        return _("Die neuesten Meldungen zum Thema %(topic)s.") % {
+            "topic": self.plain_text(obj.name)
+        }
 
     def subtitle(self, obj):
         return self.description(obj)

@@ -226,7 +226,9 @@ class Tag(TagBase):
 
     def slugify(self, tag, i=None):
         # Transliteration lengthens names: keep room for a "-<number>" suffix.
-        slug = german_slugify(tag)[:90]
+        # A name of symbols only ("<>", "＜＞") has no slug of its own, and
+        # an empty slug would break every page that links the topic.
+        slug = german_slugify(tag)[:90] or "schlagwort"
         return f"{slug}-{i}" if i is not None else slug
 
 

@@ -1,6 +1,7 @@
 """Template tags of the reader site."""
 
 import json
+import re
 
 from django import template
 from django.conf import settings
@@ -16,6 +17,10 @@ LOGO = ("img/logo.png", 600, 60)
 
 # What json_script escapes: nothing inside the JSON can end the <script>.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+# Characters XML 1.0 cannot carry at all, not even escaped: C0 controls other
+# than tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def photo_versions(article):
@@ -41,6 +46,14 @@ def w3c_datetime(value):
     """W3C/ISO 8601 to the second in Berlin time with its offset, as sitemaps
     and schema.org expect, e.g. 2025-04-10T09:30:00+02:00."""
     return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+@register.filter
+def xml_text(value):
+    """`value` without the characters XML 1.0 forbids, which an editor can
+    paste into a title; feeds and sitemaps would otherwise be malformed (or
+    fail with a 500)."""
+    return NOT_IN_XML.sub("", str(value))
 
 
 def json_ld(data):
