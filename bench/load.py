@@ -41,6 +41,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -209,20 +210,24 @@ def url_mix(count=20_000):
     rng = random.Random(83)
     newest = Article.objects.published().order_by("-published_at")
     articles = [a.get_absolute_url() for a in newest.only("slug")[:500]]
-    topics = [t.get_absolute_url() for t in Tag.objects.order_by("pk")[:50]]
+    tags = list(Tag.objects.order_by("pk")[:50])
+    topics = [tag.get_absolute_url() for tag in tags]
     places = [
         reverse("articles:municipality", kwargs={"slug": place.slug})
         for place in Municipality.objects.order_by("pk")[:50]
     ]
     feeds = [reverse("feeds:rss"), reverse("feeds:atom")]
-    feeds += [f"{topic}rss/" for topic in topics[:5]]
+    feeds += [reverse("feeds:topic_rss", kwargs={"slug": t.slug}) for t in tags[:5]]
     choices = {
         "article": articles,
         "home": ["/", "/", "/", "/?page=2"],
         "topic": topics,
         "municipality": places,
         "feed": feeds,
-        "search": [f"{reverse('articles:search')}?q={word}" for word in WORDS[:15]],
+        "search": [
+            f"{reverse('articles:search')}?{urllib.parse.urlencode({'q': word})}"
+            for word in WORDS[:15]
+        ],
     }
     kinds = rng.choices(list(MIX), list(MIX.values()), k=count)
     paths = []
@@ -645,12 +650,13 @@ async def open_loop(port, paths, rate, seconds, concurrency, timeout):
 
 
 async def get(port, path):
-    """One GET on a new connection (gunicorn's sync workers close each)."""
+    """One GET on a new connection (gunicorn's sync workers close each), with
+    the Host header browsers and wrk send, so the page cache's keys match."""
     reader, writer = await asyncio.open_connection(HOST, port)
     try:
         writer.write(
-            f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n"
-            "Accept-Encoding: gzip\r\n\r\n".encode()
+            f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+            "Connection: close\r\n\r\n".encode()
         )
         status_line = await reader.readline()
         if not status_line:
