@@ -563,7 +563,7 @@ async def open_loop(port, paths, rate, seconds, concurrency, timeout):
     loop = asyncio.get_running_loop()
     total = int(rate * seconds)
     counts = {"sent": 0, "dropped": 0, "timeouts": 0, "connection_errors": 0}
-    statuses, latencies, by_kind = {}, [], {}
+    statuses, latencies, by_kind, per_second = {}, [], {}, {}
     in_flight, tasks, max_lag = 0, set(), 0.0
 
     async def one(kind, path):
@@ -579,6 +579,8 @@ async def open_loop(port, paths, rate, seconds, concurrency, timeout):
             errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
         else:
             elapsed = (loop.time() - started) * 1000
+            second = int(loop.time() - start)
+            per_second[second] = per_second.get(second, 0) + 1
             statuses[status] = statuses.get(status, 0) + 1
             latencies.append(elapsed)
             by_kind.setdefault(kind, []).append(elapsed)
@@ -615,6 +617,8 @@ async def open_loop(port, paths, rate, seconds, concurrency, timeout):
     if tasks:  # each ends within `timeout`
         await asyncio.wait(tasks, timeout=timeout + 5)
     ordered = sorted(latencies)
+    timeline = [per_second.get(second, 0) for second in range(int(seconds))]
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
 
     def percentile(values, share):
         return round(values[min(len(values) - 1, int(share * len(values)))], 1)
@@ -630,6 +634,9 @@ async def open_loop(port, paths, rate, seconds, concurrency, timeout):
         **counts,
         "answered": len(latencies),
         "answered_rate": round(len(latencies) / offered_seconds, 1),
+        "answered_per_second": timeline,
+        "longest_silence_seconds": longest_run(timeline, 0),
+        "generator_cpu_seconds": round(cpu.ru_utime + cpu.ru_stime, 1),
         "statuses": {str(status): n for status, n in sorted(statuses.items())},
         "5xx": sum(n for status, n in statuses.items() if status >= 500),
         "latency_ms": {
@@ -647,6 +654,15 @@ async def open_loop(port, paths, rate, seconds, concurrency, timeout):
             for kind, v in sorted(by_kind.items())
         },
     }
+
+
+def longest_run(values, value):
+    """The longest stretch of consecutive `value`s in `values`."""
+    longest = current = 0
+    for item in values:
+        current = current + 1 if item == value else 0
+        longest = max(longest, current)
+    return longest
 
 
 async def get(port, path):
@@ -713,6 +729,11 @@ def report(figures, out):
         f"{overload['timeouts']}, connection errors {overload['connection_errors']}, "
         f"dropped at the {overload['concurrency']} in-flight bound "
         f"{overload['dropped']:,}"
+    )
+    say(
+        f"   seconds in which no request was answered: "
+        f"{overload['longest_silence_seconds']} in a row; the generator "
+        f"used {overload['generator_cpu_seconds']} s of CPU"
     )
     if latency:
         say(
