@@ -273,20 +273,24 @@ class Gunicorn:
             cwd=ROOT,
             stderr=self.log,
         )  # fmt: skip
-        for _attempt in range(300):
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn exited; see {self.log.name}")
-            try:
-                urllib.request.urlopen(f"http://{HOST}:{self.port}/", timeout=5)
-                return self
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        stop(self.process)
-        sys.exit(f"gunicorn did not answer on port {self.port}")
+        try:  # __exit__ does not run if __enter__ fails
+            for _attempt in range(300):
+                if self.process.poll() is not None:
+                    sys.exit(f"gunicorn exited; see {self.log.name}")
+                try:
+                    urllib.request.urlopen(f"http://{HOST}:{self.port}/", timeout=30)
+                    return self
+                except OSError:  # refused, reset or timed out: not up yet
+                    time.sleep(0.1)
+            sys.exit(f"gunicorn did not answer on port {self.port}")
+        except BaseException:
+            self.__exit__()
+            raise
 
     def __exit__(self, *exc):
         stop(self.process)
         self.log.close()
+        return False
 
 
 def stop(process):
@@ -491,7 +495,18 @@ class Editor:
                 {"username": EDITOR[0], "password": EDITOR[1]},
             )
             logged_in = time.monotonic()
-            landed, html = browser.submit(
+            say(f"   editor: logged in after {logged_in - started:.1f} s")
+            # Readers poll from now on, so the time the editor's browser
+            # spends on the redirect to the list does not count.
+            readers = [
+                threading.Thread(
+                    target=self.poll, args=(page, path, title), daemon=True
+                )
+                for page, path in (("home", "/"), ("article", f"/artikel/{slug}/"))
+            ]
+            for reader in readers:
+                reader.start()
+            landed, _html = browser.submit(
                 f"{self.base}/admin/articles/article/add/",
                 {
                     "kicker": "Lasttest",
@@ -503,44 +518,59 @@ class Editor:
                     "status": "published",
                 },
             )
+            saved = time.monotonic()
         except (urllib.error.URLError, OSError) as error:
             self.figures["error"] = f"{type(error).__name__}: {error}"
             say(f"   editor: FAILED ({self.figures['error']})")
             return
-        published = time.monotonic()
         if not landed.endswith("/admin/articles/article/"):
             self.figures["error"] = f"the add form did not save; it showed {landed}"
             say(f"   editor: FAILED, the add form answered with {landed}")
             return
+        say(
+            f"   editor: published “{title}”, back at the list after "
+            f"{saved - logged_in:.1f} s"
+        )
+        for reader in readers:
+            reader.join()
+        published_at = published_moment(slug)
         self.figures.update(
             published=True,
             title=title,
             login_seconds=round(logged_in - started, 2),
-            add_form_seconds=round(published - logged_in, 2),
+            add_form_seconds=round(saved - logged_in, 2),
         )
-        say(
-            f"   editor: logged in ({logged_in - started:.1f} s) and published "
-            f"“{title}” ({published - logged_in:.1f} s)"
-        )
-        self.poll(published, "home", "/", title)
-        self.poll(published, "article", f"/artikel/{slug}/", title)
+        for page in ("home", "article"):
+            seen = self.figures.pop(f"{page}_seen_at", None)
+            self.figures[f"{page}_visible_after_seconds"] = (
+                round(seen - published_at, 2) if seen else None
+            )
 
-    def poll(self, published, page, path, title):
-        """Anonymous reader: poll every 0.5 s, at most 120 times."""
-        for attempt in range(1, 121):
+    def poll(self, page, path, title):
+        """An anonymous reader reloads every 0.5 s, at most 240 times."""
+        for _attempt in range(240):
             try:
                 status, body = fetch(self.base + path, timeout=self.timeout)
             except (urllib.error.URLError, OSError):
                 status, body = None, ""
             if status == 200 and title in body:
-                seconds = round(time.monotonic() - published, 2)
-                self.figures[f"{page}_visible_after_seconds"] = seconds
-                self.figures[f"{page}_polls"] = attempt
-                say(f"   reader sees it on the {page} page {seconds:.1f} s later")
+                self.figures[f"{page}_seen_at"] = time.time()
+                say(f"   reader sees it on the {page} page")
                 return
             time.sleep(0.5)
-        self.figures[f"{page}_visible_after_seconds"] = None
         say(f"   reader does NOT see it on the {page} page")
+
+
+def published_moment(slug):
+    """When the server saved the article as published (epoch seconds)."""
+    from django.db import connection
+
+    from articles.models import Article
+
+    try:
+        return Article.objects.get(slug=slug).published_at.timestamp()
+    finally:
+        connection.close()
 
 
 # The open-loop generator (its own process, so the editor and the memory
