@@ -258,11 +258,16 @@ def reset_database(database):
     if database == "sqlite":
         (BENCH_DIR / "bench.sqlite3").unlink(missing_ok=True)
         return
+    recreate_postgres_database("newsroom_bench")
+
+
+def recreate_postgres_database(name):
+    """An empty PostgreSQL database `name` on the POSTGRES server."""
     import psycopg
 
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS newsroom_bench WITH (FORCE)")
-        admin.execute("CREATE DATABASE newsroom_bench")
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def zipf_weights(count):

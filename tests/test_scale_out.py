@@ -10,13 +10,12 @@ import subprocess
 import sys
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
-from html.parser import HTMLParser
-from http.cookiejar import CookieJar
 
 import pytest
 from django.conf import settings
+
+from tests.http_client import Browser
 
 PORTS = range(8750, 8800)
 REDIS_URL = "redis://127.0.0.1:6379/7"  # a Redis database of its own, flushed
@@ -137,59 +136,6 @@ def app_servers(database_url, redis_url, tmp_path):
         for process in processes:
             process.terminate()
             process.wait(timeout=10)
-
-
-class FormFields(HTMLParser):
-    """The values a browser would submit from the page's forms."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields, self._select, self._textarea = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("file", "submit"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
-                self.fields[name] = attrs.get("value") or ""
-        elif tag == "select":
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.fields[self._select] = attrs.get("value") or ""
-        elif tag == "textarea":
-            self._textarea = name
-            self.fields[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea] += data
-
-
-class Browser:
-    """Keeps cookies like a browser, and submits forms with their CSRF token."""
-
-    def __init__(self):
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar())
-        )
-
-    def get(self, url):
-        with self.opener.open(url, timeout=10) as response:
-            return response.read().decode()
-
-    def submit(self, url, changes):
-        fields = FormFields()
-        fields.feed(self.get(url))
-        data = urllib.parse.urlencode({**fields.fields, **changes}).encode()
-        request = urllib.request.Request(url, data, headers={"Referer": url})
-        with self.opener.open(request, timeout=10) as response:
-            return response.geturl(), response.read().decode()
 
 
 def test_edit_through_one_server_is_fresh_on_the_other(app_servers):
