@@ -69,7 +69,7 @@ class KeysetPaginationMixin:
             rows = list(queryset[: page_size + 1])
             page = KeysetPage(rows[:page_size], False, len(rows) > page_size)
         else:
-            boundary = queryset.filter(pk=key).values("published_at")
+            boundary = queryset.filter(pk=key).order_by().values("published_at")
             at = Subquery(boundary[:1])
             if direction == OLDER:
                 # (published_at, pk) < boundary, written so that the index
