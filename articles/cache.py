@@ -9,13 +9,11 @@ cron job. Editors (anyone with a session), the admin and responses marked
 private or uncacheable are never cached.
 """
 
-import hashlib
 import math
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
@@ -26,7 +24,6 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
-from django.utils.functional import cached_property
 
 GENERATION_KEY = "newsroom:generation"
 
@@ -148,40 +145,3 @@ class PageCacheMiddleware:
                 for word in ("private", "no-cache", "no-store", "max-age=0")
             )
         )
-
-
-class CachedCountPaginator(Paginator):
-    """A paginator that counts a list once per content generation.
-
-    Counting a topic with 50,000 articles costs more than the rest of its
-    page; the count changes only when content changes or a scheduled article
-    appears, exactly when the generation or page_timeout() says so."""
-
-    def __init__(self, *args, count_key, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self):
-        key = f"newsroom:{generation()}:count:{self.count_key}"
-        count = cache.get(key)
-        if count is None:
-            count = Paginator.count.func(self)
-            timeout = page_timeout()
-            if timeout > 0:
-                cache.set(key, count, timeout)
-        return count
-
-
-class CachedCountMixin:
-    """For list views: the paginator's count comes from the cache, keyed by
-    the list's URL without its page number."""
-
-    paginator_class = CachedCountPaginator
-
-    def get_paginator(self, *args, **kwargs):
-        query = self.request.GET.copy()
-        query.pop(self.page_kwarg, None)
-        url = f"{self.request.path}?{query.urlencode()}"
-        key = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-        return super().get_paginator(*args, count_key=key, **kwargs)

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .cache import CachedCountMixin
 from .context_processors import site_context
 from .forms import SearchForm
 from .models import Article, Municipality, Page, Tag, TagRedirect
+from .pagination import NEWER, OLDER, KeysetPaginationMixin
 
 
 class ArticleDetailView(DetailView):
@@ -89,10 +89,9 @@ class ArticlePreviewView(ArticleDetailView):
         return article
 
 
-class ArticleListView(CachedCountMixin, ListView):
+class ArticleListView(KeysetPaginationMixin, ListView):
     """Home: the latest published articles as teasers."""
 
-    paginate_by = 20
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
@@ -113,8 +112,11 @@ class TopicView(ArticleListView):
                 TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]
             )
             url = moved.tag.get_absolute_url()
-            if request.GET:
-                url = f"{url}?{request.GET.urlencode()}"
+            key = request.GET.copy()
+            for name in set(key) - {OLDER, NEWER}:
+                del key[name]
+            if key:
+                url = f"{url}?{key.urlencode()}"
             return HttpResponsePermanentRedirect(url)
         return super().get(request, *args, **kwargs)
 
@@ -197,10 +199,11 @@ class ArchiveMonthView(ArticleListView):
         return super().get_context_data(month=self.month, **kwargs)
 
 
-class SearchView(ArticleListView):
+class SearchView(ListView):
     """Search results for ?q=; an empty or unusable query gets a hint, not an
-    error."""
+    error. Ranked, so paginated by page number, counting the matches."""
 
+    paginate_by = 20
     template_name = "articles/search.html"
 
     def get(self, request, *args, **kwargs):
@@ -210,7 +213,8 @@ class SearchView(ArticleListView):
     def get_queryset(self):
         if not self.form.is_valid():
             return Article.objects.none()
-        return super().get_queryset().search(self.form.cleaned_data["q"])
+        articles = Article.objects.published().for_photo_teasers()
+        return articles.search(self.form.cleaned_data["q"])
 
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data["q"] if self.form.is_valid() else ""

@@ -414,11 +414,11 @@ class Reader:
         return finder
 
     def pages(self, url):
-        """Every page of a paginated list, parsed."""
-        first = self.page(url)
-        paginator = first.response.context["paginator"]
-        rest = [self.page(url, {"page": n}) for n in paginator.page_range[1:]]
-        return [first, *rest]
+        """Every page of a list paginated by key, parsed, oldest last."""
+        pages = [self.page(url)]
+        while (page_obj := pages[-1].response.context["page_obj"]).has_next:
+            pages.append(self.page(url, {"nach": page_obj.next_key()}))
+        return pages
 
     def expect_text(self, finder, where, *texts):
         for text in texts:

@@ -1,6 +1,7 @@
 """The reader site around the article page: layout, home, municipalities,
 archive, search, footer pages, error pages and HTTP caching."""
 
+import re
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -117,14 +118,14 @@ def test_home_teaser_shows_thumbnail_with_credit_line(client):
 
 
 @pytest.mark.parametrize("archive_size", [5, 25])
-def test_home_costs_two_queries_at_any_size(
+def test_home_costs_one_query_at_any_size(
     client, django_assert_num_queries, archive_size
 ):
     credit = make_credit()
     photo = make_jpeg(size=(500, 300))
     for _number in range(archive_size):
         make_article(image=photo, image_credit=credit)
-    with django_assert_num_queries(2):  # count for the paginator, the teasers
+    with django_assert_num_queries(1):  # 21 teasers: the page and "is there more"
         response = client.get(reverse("articles:index"))
     assert "Bildquelle" in response.content.decode()
 
@@ -132,11 +133,11 @@ def test_home_costs_two_queries_at_any_size(
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/thema/open-data/", 3),  # tag, count, teasers
-        ("/kommune/essen/", 3),  # municipality, count, teasers
+        ("/thema/open-data/", 2),  # tag, teasers
+        ("/kommune/essen/", 2),  # municipality, teasers
         ("/kommunen/", 1),
         ("/archiv/", 1),
-        ("/archiv/2025/03/", 3),  # exists (else 404), count, teasers
+        ("/archiv/2025/03/", 1),  # teasers (none: 404)
         ("/suche/?q=Rathaus", 2),  # count, teasers
     ],
 )
@@ -160,6 +161,105 @@ def test_list_pages_cost_fixed_queries_at_any_size(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+# Keyset pagination of the date-ordered lists
+
+LISTS = ["/", "/thema/open-data/", "/kommune/essen/", "/archiv/2025/03/"]
+
+
+def link(response, rel):
+    """The query string of the page's rel=prev/next link, or None."""
+    found = re.search(rf'href="\?([^"]+)" rel="{rel}"', response.content.decode())
+    return found and found[1].replace("&amp;", "&")
+
+
+@pytest.fixture
+def archive():
+    """45 published articles of one list, several sharing a publication
+    time, among articles the list must not show."""
+    essen = make_municipality(name="Essen")
+    published = [
+        make_article(
+            title=f"Meldung {number}",
+            municipality=essen,
+            published_at=berlin(2025, 3, 1 + number // 3, 9),  # 3 per moment
+            tags=["Open Data"],
+        )
+        for number in range(45)
+    ]
+    make_article(title="Entwurf", municipality=essen, status=ArticleStatus.DRAFT)
+    return sorted(published, key=lambda a: (a.published_at, a.pk), reverse=True)
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_walking_a_list_visits_every_article_once_in_order(client, archive, url):
+    pages = [client.get(url)]
+    while query := link(pages[-1], "next"):
+        pages.append(client.get(f"{url}?{query}"))
+    assert link(pages[0], "prev") is None
+    older = [title for page in pages for title in titles(page)]
+    assert older == [article.title for article in archive]
+    assert [len(page.context["page_obj"]) for page in pages] == [20, 20, 5]
+
+    back = [pages[-1]]
+    while query := link(back[-1], "prev"):
+        back.append(client.get(f"{url}?{query}"))
+    assert [titles(page) for page in back] == [titles(page) for page in pages][::-1]
+    assert link(back[-1], "next") == link(pages[0], "next")
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"), list(zip(LISTS, [1, 2, 2, 1], strict=True))
+)
+def test_a_deep_page_costs_the_queries_of_the_first(
+    client, django_assert_num_queries, archive, url, queries
+):
+    first = client.get(url)
+    with django_assert_num_queries(queries):
+        second = client.get(f"{url}?{link(first, 'next')}")
+    with django_assert_num_queries(queries) as captured:
+        third = client.get(f"{url}?{link(second, 'next')}")
+    assert titles(third) == [article.title for article in archive[40:]]
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    assert "OFFSET" not in captured.captured_queries[-1]["sql"].upper()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nach=abc",
+        "nach=0",
+        "nach=-3",
+        "vor=",
+        "nach=123456789012345678901234567890",
+        "nach=1&vor=1",
+    ],
+)
+def test_malformed_page_keys_are_404(client, archive, query):
+    response = client.get(f"/?{query}")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_keys_outside_the_list_are_404(client, archive):
+    draft = Article.objects.get(title="Entwurf")
+    elsewhere = make_article(municipality=make_municipality(name="Bonn"))
+    assert client.get(f"/?nach={draft.pk}").status_code == 404
+    assert client.get(f"/kommune/essen/?nach={elsewhere.pk}").status_code == 404
+    assert client.get(f"/thema/open-data/?vor={elsewhere.pk}").status_code == 404
+    assert client.get(f"/archiv/2025/04/?nach={archive[0].pk}").status_code == 404
+    # The oldest article has no older page, the newest no newer one.
+    assert client.get(f"/?nach={archive[-1].pk}").status_code == 404
+    assert client.get(f"/?vor={elsewhere.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_old_page_numbers_redirect_to_the_first_page(client, archive, url):
+    response = client.get(url, {"page": 3})
+    assert response.status_code == 301
+    assert response.url == url
+    assert client.get(url, {"page": "x"}).url == url
 
 
 # Municipalities
@@ -202,7 +302,10 @@ def test_municipality_page_is_paginated(client):
     essen = make_municipality(name="Essen")
     for _number in range(23):
         make_article(municipality=essen)
-    second = client.get(essen.get_absolute_url(), {"page": 2})
+    first = client.get(essen.get_absolute_url())
+    second = client.get(
+        essen.get_absolute_url(), {"nach": first.context["page_obj"].next_key()}
+    )
     assert len(second.context["page_obj"]) == 3
 
 
