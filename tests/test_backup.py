@@ -1,10 +1,13 @@
 import shutil
 
 import pytest
+import reversion
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from reversion.models import Version
 
+from articles.management.commands.backup import media_files
 from articles.models import Article, ImageCredit, Municipality, Tag
 from tests.factories import make_article, make_credit, make_jpeg, make_municipality
 
@@ -17,24 +20,42 @@ def wipe(media_root):
     shutil.rmtree(media_root)
 
 
-def test_backup_then_restore_brings_everything_back(tmp_path, settings):
+def stored_files():
+    """Every media file (photos and their renditions) with its bytes."""
+    return {
+        name: default_storage.open(name).read() for name in media_files(default_storage)
+    }
+
+
+def test_backup_then_restore_brings_everything_back(
+    tmp_path, settings, django_user_model
+):
+    editor = django_user_model.objects.create_user("redakteurin")
     essen = make_municipality(name="Essen", ags="05113000")
     credit = make_credit(creator="victor69", source="123rf.com")
-    article = make_article(
-        municipality=essen,
-        image=make_jpeg(),
-        alt_text="Ein Smartphone",
-        image_credit=credit,
-        tags=["Soziale Medien", "Bürgerportal"],
-    )
-    photo_name = article.image.name
-    photo_bytes = default_storage.open(photo_name).read()
+    with reversion.create_revision():
+        reversion.set_user(editor)
+        reversion.set_comment("Erste Fassung")
+        article = make_article(
+            municipality=essen,
+            title="Erste Überschrift",
+            image=make_jpeg(),
+            alt_text="Ein Smartphone",
+            image_credit=credit,
+            tags=["Soziale Medien", "Bürgerportal"],
+        )
+    with reversion.create_revision():
+        reversion.set_user(editor)
+        article.title = "Zweite Überschrift"
+        article.save()
+    files = stored_files()
+    assert article.image.name in files and len(files) > 1  # renditions too
     archive = tmp_path / "newsroom.tar.gz"
 
     call_command("backup", str(archive))
     wipe(settings.MEDIA_ROOT)
     assert not Article.objects.exists()
-    assert not default_storage.exists(photo_name)
+    assert not default_storage.exists(article.image.name)
     call_command("restore", str(archive), interactive=False)
 
     restored = Article.objects.get(pk=article.pk)
@@ -42,7 +63,14 @@ def test_backup_then_restore_brings_everything_back(tmp_path, settings):
     assert restored.municipality == Municipality.objects.get(ags="05113000")
     assert str(restored.image_credit) == "victor69/123rf.com"
     assert sorted(restored.tags.names()) == ["Bürgerportal", "Soziale Medien"]
-    assert default_storage.open(photo_name).read() == photo_bytes
+    assert stored_files() == files
+    versions = Version.objects.get_for_object(restored)
+    assert [v.field_dict["title"] for v in versions] == [
+        "Zweite Überschrift",
+        "Erste Überschrift",
+    ]
+    assert {v.revision.user for v in versions} == {editor}
+    assert versions.last().revision.get_comment() == "Erste Fassung"
     assert Tag.objects.count() == 2 and ImageCredit.objects.count() == 1
     # New rows continue after the restored ones (sequences were reset).
     assert make_article().pk > article.pk
