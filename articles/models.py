@@ -257,6 +257,13 @@ RELATED_CANDIDATES_PER_TAG = 100
 
 
 TEASER_FIELDS = ("kicker", "title", "slug", "lead", "published_at")
+# Search considers only this many of the newest matches (see search()).
+SEARCH_RESULTS_LIMIT = 500
+
+
+def newest_pks(articles, limit):
+    """A subquery for the ids of the `limit` newest of `articles`."""
+    return articles.order_by("-published_at", "-pk").values("pk")[:limit]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -312,15 +319,19 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """Articles matching `text` in kicker, title, lead or body. PostgreSQL:
-        German full-text search ("Portale" finds "Portal"), best match first.
+        """Articles matching `text` in kicker, title, lead or body, among the
+        newest SEARCH_RESULTS_LIMIT matches, so that a common word costs no
+        more in a large archive than in a small one. PostgreSQL: German
+        full-text search ("Portale" finds "Portal"), best match first.
         Elsewhere: every word must occur somewhere, newest first."""
         if connections[self.db].vendor == "postgresql":
             # search_vector is kept by a database trigger (migration 0011)
-            # and served by a GIN index, so matching costs no full scan.
+            # and served by a GIN index; ranking reads each match's vector,
+            # so only the newest matches are ranked.
             query = SearchQuery(text, config="german", search_type="websearch")
+            matches = self.filter(search_vector=query)
             return (
-                self.filter(search_vector=query)
+                self.filter(pk__in=newest_pks(matches, SEARCH_RESULTS_LIMIT))
                 .annotate(rank=SearchRank(F("search_vector"), query))
                 .order_by("-rank", "-published_at", "-pk")
             )
@@ -332,7 +343,7 @@ class ArticleQuerySet(models.QuerySet):
                 | Q(lead__icontains=word)
                 | Q(body__icontains=word)
             )
-        return matches
+        return self.filter(pk__in=newest_pks(matches, SEARCH_RESULTS_LIMIT))
 
     def related_to(self, article, *, per_tag=RELATED_CANDIDATES_PER_TAG, limit=15):
         """Shared tags first, then same municipality, then newest; never `article`.

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .context_processors import site_context
 from .forms import SearchForm
-from .models import Article, Municipality, Page, Tag, TagRedirect
+from .models import SEARCH_RESULTS_LIMIT, Article, Municipality, Page, Tag, TagRedirect
 from .pagination import NEWER, OLDER, KeysetPaginationMixin
 
 
@@ -218,7 +218,9 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
-        return super().get_context_data(form=self.form, query=query, **kwargs)
+        return super().get_context_data(
+            form=self.form, query=query, result_limit=SEARCH_RESULTS_LIMIT, **kwargs
+        )
 
 
 class PageView(DetailView):

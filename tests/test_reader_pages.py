@@ -397,6 +397,19 @@ def test_search_without_query_invites_to_search(client):
     assert "form-error" not in html
 
 
+def test_search_considers_only_the_newest_matches(client, monkeypatch):
+    monkeypatch.setattr("articles.models.SEARCH_RESULTS_LIMIT", 3)
+    monkeypatch.setattr("articles.views.SEARCH_RESULTS_LIMIT", 3)
+    for days in range(5):
+        make_article(
+            title=f"Rathaus {days}",
+            published_at=timezone.now() - timedelta(days=days + 1),
+        )
+    response = client.get(reverse("articles:search"), {"q": "Rathaus"})
+    assert sorted(titles(response)) == ["Rathaus 0", "Rathaus 1", "Rathaus 2"]
+    assert "3 oder mehr Treffer" in response.content.decode()
+
+
 def test_search_without_hits_says_so(client):
     make_article(title="Portal")
     html = client.get(reverse("articles:search"), {"q": "Schwimmbad"}).content.decode()
