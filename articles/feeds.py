@@ -7,13 +7,14 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from .models import Article, Municipality, Tag
+from .models import Article, Municipality, Tag, TagRedirect
 from .templatetags.articles import xml_text
 
 FEED_LENGTH = 50
@@ -144,6 +145,20 @@ class MunicipalityArticlesAtomFeed(MunicipalityArticlesFeed):
 class TopicArticlesFeed(LatestArticlesFeed):
     """One topic's published articles; an unknown slug, or a tag without
     published articles, is a 404."""
+
+    def __call__(self, request, *args, **kwargs):
+        # Subscribers keep a merged or renamed topic's feed: 301 to the new
+        # slug, like the topic page. Looked up only when the slug is unknown.
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            moved = get_object_or_404(
+                TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]
+            )
+            url = reverse(
+                request.resolver_match.view_name, kwargs={"slug": moved.tag.slug}
+            )
+            return HttpResponsePermanentRedirect(url)
 
     def get_object(self, request, slug):
         return get_object_or_404(Tag.objects.with_published_news(), slug=slug)

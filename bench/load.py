@@ -209,7 +209,9 @@ def url_mix(count=20_000):
 
     rng = random.Random(83)
     newest = Article.objects.published().order_by("-published_at")
-    articles = [a.get_absolute_url() for a in newest.only("slug")[:500]]
+    newest_articles = list(newest.only("slug")[:500])
+    articles = [article.get_absolute_url() for article in newest_articles]
+    second_page = f"/?nach={newest_articles[19].pk}"  # keyset: after the 20th
     tags = list(Tag.objects.order_by("pk")[:50])
     topics = [tag.get_absolute_url() for tag in tags]
     places = [
@@ -220,7 +222,7 @@ def url_mix(count=20_000):
     feeds += [reverse("feeds:topic_rss", kwargs={"slug": t.slug}) for t in tags[:5]]
     choices = {
         "article": articles,
-        "home": ["/", "/", "/", "/?page=2"],
+        "home": ["/", "/", "/", second_page],
         "topic": topics,
         "municipality": places,
         "feed": feeds,

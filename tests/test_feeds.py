@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Tag
+from articles.services import tag_merge
 from tests.factories import (
     HIDDEN_STATES,
     make_article,
@@ -224,3 +225,19 @@ def test_hidden_article_is_in_no_feed(client, essen, state, name, kwargs):
     make_hidden_article(state, municipality=essen, tags=["Open Data"])
     links = [entry.link for entry in fetch(client, name, **kwargs).entries]
     assert links == [f"http://testserver{visible.get_absolute_url()}"]
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_feed_of_a_merged_topic_redirects_to_its_successor(client, kind):
+    make_article(tags=["Offene Daten"])
+    make_article(tags=["Open Data"])
+    source, target = (
+        Tag.objects.get(name=name) for name in ("Offene Daten", "Open Data")
+    )
+    tag_merge(source=source, target=target, user=None)
+
+    response = client.get(f"/feeds/thema/offene-daten/{kind}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/feeds/thema/open-data/{kind}/"
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(f"/feeds/thema/gibt-es-nicht/{kind}/").status_code == 404
