@@ -284,59 +284,54 @@ class ArticleTaggingAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Schlagwörter hinzufügen"), permissions=["change"])
     def add_tags(self, request, queryset):
-        form = TagsAddForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            changed = articles_tags_add(
-                articles=queryset, names=form.cleaned_data["tags"], user=request.user
-            )
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d Artikel verschlagwortet.",
-                    "%(count)d Artikel verschlagwortet.",
-                    changed,
-                )
-                % {"count": changed},
-                messages.SUCCESS,
-            )
-            return None
-        return render_action_form(
-            self,
+        return self.change_tags(
             request,
             queryset,
-            form=form,
+            form=TagsAddForm(request.POST if "apply" in request.POST else None),
+            apply=lambda data: articles_tags_add(
+                articles=queryset, names=data["tags"], user=request.user
+            ),
+            done=lambda count: ngettext(
+                "%(count)d Artikel verschlagwortet.",
+                "%(count)d Artikel verschlagwortet.",
+                count,
+            ),
             title=gettext("Schlagwörter hinzufügen"),
             submit=gettext("Hinzufügen"),
         )
 
     @admin.action(description=_("Schlagwörter entfernen"), permissions=["change"])
     def remove_tags(self, request, queryset):
-        form = TagsRemoveForm(
-            request.POST if "apply" in request.POST else None, articles=queryset
-        )
-        if form.is_valid():
-            changed = articles_tags_remove(
-                articles=queryset, tags=form.cleaned_data["tags"], user=request.user
-            )
-            self.message_user(
-                request,
-                ngettext(
-                    "Schlagwörter von %(count)d Artikel entfernt.",
-                    "Schlagwörter von %(count)d Artikeln entfernt.",
-                    changed,
-                )
-                % {"count": changed},
-                messages.SUCCESS,
-            )
-            return None
-        return render_action_form(
-            self,
+        return self.change_tags(
             request,
             queryset,
-            form=form,
+            form=TagsRemoveForm(
+                request.POST if "apply" in request.POST else None, articles=queryset
+            ),
+            apply=lambda data: articles_tags_remove(
+                articles=queryset, tags=data["tags"], user=request.user
+            ),
+            done=lambda count: ngettext(
+                "Schlagwörter von %(count)d Artikel entfernt.",
+                "Schlagwörter von %(count)d Artikeln entfernt.",
+                count,
+            ),
             title=gettext("Schlagwörter entfernen"),
             submit=gettext("Entfernen"),
         )
+
+    def change_tags(self, request, queryset, *, form, apply, done, title, submit):
+        """A bulk tag action: its intermediate form until it is valid, then
+        the service call `apply` and the message `done(count)` for the number
+        of changed articles."""
+        if not form.is_valid():
+            return render_action_form(
+                self, request, queryset, form=form, title=title, submit=submit
+            )
+        changed = apply(form.cleaned_data)
+        message = done(changed) % {"count": changed}
+        self.message_user(request, message, messages.SUCCESS)
+        return None
 
 
 @admin.register(TagChange)
