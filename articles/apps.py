@@ -8,6 +8,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Redaktion")
 
     def ready(self):
-        from .cache import connect_signals
+        from .page_cache import connect_signals
 
         connect_signals()

@@ -7,15 +7,17 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import Article, Municipality, Tag, TagRedirect
-from .templatetags.articles import xml_text
+from .models import Article, Municipality, Tag
+from .redirects import topic_redirect
+from .text import xml_text
 
 FEED_LENGTH = 50
 
@@ -111,28 +113,37 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = Atom1Feed
 
 
-class MunicipalityArticlesFeed(LatestArticlesFeed):
-    """One municipality's published articles; an unknown slug is a 404."""
+class NewsAboutFeed(LatestArticlesFeed):
+    """The published articles about one object (a municipality, a topic),
+    named in the feed's title and description by `name(obj)`."""
 
-    def get_object(self, request, slug):
-        return get_object_or_404(Municipality, slug=slug)
+    title_text = None  # with %(site)s and %(name)s
+    description_text = None  # with %(name)s
 
     def title(self, obj):
-        return _("%(site)s: Meldungen aus %(place)s") % {
+        return self.title_text % {
             "site": settings.SITE_NAME,
-            "place": self.plain_text(obj.name),
+            "name": self.plain_text(obj.name),
         }
 
     def description(self, obj):
-        return _("Die neuesten Meldungen aus %(place)s.") % {
-            "place": self.plain_text(obj.name)
-        }
+        return self.description_text % {"name": self.plain_text(obj.name)}
 
     def subtitle(self, obj):
         return self.description(obj)
 
     def link(self, obj):
         return obj.get_absolute_url()
+
+
+class MunicipalityArticlesFeed(NewsAboutFeed):
+    """One municipality's published articles; an unknown slug is a 404."""
+
+    title_text = gettext_lazy("%(site)s: Meldungen aus %(name)s")
+    description_text = gettext_lazy("Die neuesten Meldungen aus %(name)s.")
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Municipality, slug=slug)
 
     def articles(self, obj):
         return Article.objects.published().filter(municipality=obj)
@@ -142,9 +153,12 @@ class MunicipalityArticlesAtomFeed(MunicipalityArticlesFeed):
     feed_type = Atom1Feed
 
 
-class TopicArticlesFeed(LatestArticlesFeed):
+class TopicArticlesFeed(NewsAboutFeed):
     """One topic's published articles; an unknown slug, or a tag without
     published articles, is a 404."""
+
+    title_text = gettext_lazy("%(site)s: Thema %(name)s")
+    description_text = gettext_lazy("Die neuesten Meldungen zum Thema %(name)s.")
 
     def __call__(self, request, *args, **kwargs):
         # Subscribers keep a merged or renamed topic's feed: 301 to the new
@@ -152,33 +166,10 @@ class TopicArticlesFeed(LatestArticlesFeed):
         try:
             return super().__call__(request, *args, **kwargs)
         except Http404:
-            moved = get_object_or_404(
-                TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]
-            )
-            url = reverse(
-                request.resolver_match.view_name, kwargs={"slug": moved.tag.slug}
-            )
-            return HttpResponsePermanentRedirect(url)
+            return topic_redirect(request, kwargs["slug"])
 
     def get_object(self, request, slug):
         return get_object_or_404(Tag.objects.with_published_news(), slug=slug)
-
-    def title(self, obj):
-        return _("%(site)s: Thema %(topic)s") % {
-            "site": settings.SITE_NAME,
-            "topic": self.plain_text(obj.name),
-        }
-
-    def description(self, obj):
-        return _("Die neuesten Meldungen zum Thema %(topic)s.") % {
-            "topic": self.plain_text(obj.name)
-        }
-
-    def subtitle(self, obj):
-        return self.description(obj)
-
-    def link(self, obj):
-        return obj.get_absolute_url()
 
     def articles(self, obj):
         return Article.objects.published().filter(tags=obj)

@@ -10,7 +10,7 @@ from taggit.forms import TagField, TagWidget
 from .models import Article, ArticleTagging, Tag
 
 # What the editor's toolbar offers. The stored body is cleaned by
-# articles.models.clean_body() on save, whatever the browser sends.
+# articles.text.clean_body() on save, whatever the browser sends.
 BODY_EDITOR = {
     "extensions": {
         "Paragraph": True,

@@ -1,9 +1,44 @@
-"""Writes that span several rows: tagging articles and keeping the tag
-vocabulary clean. Every change of an article's tags is logged as a TagChange."""
+"""Writes that span several rows: publishing and unpublishing many articles,
+tagging articles and keeping the tag vocabulary clean. Every change of an
+article's tags is logged as a TagChange."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Article, Tag, TagChange, TaggedArticle, TagRedirect
+
+
+def _articles_apply(*, articles, change, user):
+    """Run `change(article)` on each of `articles`, each in its own
+    transaction, recording `user` as last editor. An article the model
+    refuses (ValidationError) stays as it was and the others go on.
+    Returns (number changed, [(article, ValidationError), …] refused)."""
+    changed, refused = 0, []
+    for article in articles:
+        article.last_editor = user
+        try:
+            with transaction.atomic():
+                change(article)
+        except ValidationError as error:
+            refused.append((article, error))
+        else:
+            changed += 1
+    return changed, refused
+
+
+def articles_publish(*, articles, user):
+    """Publish each of `articles` now (see Article.publish()); articles_apply()
+    says what it returns."""
+    return _articles_apply(
+        articles=articles, change=lambda article: article.publish(), user=user
+    )
+
+
+def articles_unpublish(*, articles, user):
+    """Take each of `articles` off the site (see Article.unpublish())."""
+    return _articles_apply(
+        articles=articles, change=lambda article: article.unpublish(), user=user
+    )
 
 
 def tags_get_or_create(*, names):
@@ -163,3 +198,13 @@ def tag_merge(*, source, target, user):
     source.delete()
     _tag_redirect(old_slug=old_slug, tag=target)
     return len(articles)
+
+
+@transaction.atomic
+def tags_merge(*, sources, target, user):
+    """Merge every tag of `sources` into `target` (see tag_merge()), all or
+    none; `target` among the sources is skipped. Returns the merged tags."""
+    merged = [tag for tag in sources if tag.pk != target.pk]
+    for source in merged:
+        tag_merge(source=source, target=target, user=user)
+    return merged

@@ -38,14 +38,18 @@ class ArticleSitemap(Sitemap):
         return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class MunicipalitySitemap(Sitemap):
-    """Municipality pages with published news; lastmod is their newest change."""
+class NewsListSitemap(Sitemap):
+    """The pages of `model` objects (municipalities, topics) that have
+    published news, `articles_of` naming how an article refers to one;
+    lastmod is their newest article's change."""
+
+    model = None
+    articles_of = None
 
     def items(self):
+        newest = latest_update(**{self.articles_of: OuterRef("pk")})
         return (
-            Municipality.objects.annotate(
-                latest_update=latest_update(municipality=OuterRef("pk"))
-            )
+            self.model.objects.annotate(latest_update=newest)
             .filter(latest_update__isnull=False)
             .only("slug")
             .order_by("pk")
@@ -55,19 +59,14 @@ class MunicipalitySitemap(Sitemap):
         return item.latest_update
 
 
-class TopicSitemap(Sitemap):
-    """Topic pages with published news; lastmod is their newest change."""
+class MunicipalitySitemap(NewsListSitemap):
+    model = Municipality
+    articles_of = "municipality"
 
-    def items(self):
-        return (
-            Tag.objects.annotate(latest_update=latest_update(tags=OuterRef("pk")))
-            .filter(latest_update__isnull=False)
-            .only("slug")
-            .order_by("pk")
-        )
 
-    def lastmod(self, item):
-        return item.latest_update
+class TopicSitemap(NewsListSitemap):
+    model = Tag
+    articles_of = "tags"
 
 
 class NewsSitemap(Sitemap):

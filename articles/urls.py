@@ -8,8 +8,12 @@ urlpatterns = [
     path("artikel/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("vorschau/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("thema/<slug:slug>/", views.TopicView.as_view(), name="topic"),
-    path("kommunen/", views.MunicipalityListView.as_view(), name="municipalities"),
-    path("kommune/<slug:slug>/", views.MunicipalityView.as_view(), name="municipality"),
+    path("kommunen/", views.MunicipalityDirectoryView.as_view(), name="municipalities"),
+    path(
+        "kommune/<slug:slug>/",
+        views.MunicipalityNewsView.as_view(),
+        name="municipality",
+    ),
     path("archiv/", views.ArchiveView.as_view(), name="archive"),
     # Four-digit years from 1000 and months 01–12 only, so that every
     # month the URL names is a valid date range.

@@ -1,23 +1,21 @@
 import hashlib
 from datetime import datetime
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date, quote_etag
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .context_processors import site_context
 from .forms import SearchForm
-from .models import SEARCH_RESULTS_LIMIT, Article, Municipality, Page, Tag, TagRedirect
+from .models import SEARCH_RESULTS_LIMIT, Article, Municipality, Page, Tag
 from .pagination import NEWER, OLDER, KeysetPaginationMixin
+from .redirects import topic_redirect
 
 
 class ArticleDetailView(DetailView):
@@ -108,56 +106,33 @@ class TopicView(ArticleListView):
     def get(self, request, *args, **kwargs):
         self.tag = Tag.objects.with_published_news().filter(slug=kwargs["slug"]).first()
         if self.tag is None:
-            moved = get_object_or_404(
-                TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]
-            )
-            url = moved.tag.get_absolute_url()
-            key = request.GET.copy()
-            for name in set(key) - {OLDER, NEWER}:
-                del key[name]
-            if key:
-                url = f"{url}?{key.urlencode()}"
-            return HttpResponsePermanentRedirect(url)
+            return topic_redirect(request, kwargs["slug"], keep=(OLDER, NEWER))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        self.extra_context = {"tag": self.tag}
         return super().get_queryset().filter(tags=self.tag)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
 
-
-class MunicipalityListView(TemplateView):
+class MunicipalityDirectoryView(TemplateView):
     """All municipalities grouped by federal state, with their news count."""
 
     template_name = "articles/municipality_list.html"
 
     def get_context_data(self, **kwargs):
-        published = Q(articles__in=Article.objects.published().values("pk"))
-        municipalities = Municipality.objects.annotate(
-            news_count=Count("articles", filter=published)
-        ).order_by("name")  # Meta.ordering does not apply to aggregations
-        other = _("Ohne Bundesland")
-        groups = {}
-        for municipality in municipalities:
-            label = municipality.get_federal_state_display() or other
-            groups.setdefault(label, []).append(municipality)
-        # Alphabetical by state name (not code), the rest last.
-        states = sorted(groups.items(), key=lambda item: (item[0] == other, item[0]))
+        states = Municipality.objects.directory(Article.objects.published())
         return super().get_context_data(states=states, **kwargs)
 
 
-class MunicipalityView(ArticleListView):
+class MunicipalityNewsView(ArticleListView):
     """A municipality's page: its published news, newest first."""
 
     template_name = "articles/municipality.html"
 
     def get_queryset(self):
-        self.municipality = get_object_or_404(Municipality, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(municipality=self.municipality)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(municipality=self.municipality, **kwargs)
+        municipality = get_object_or_404(Municipality, slug=self.kwargs["slug"])
+        self.extra_context = {"municipality": municipality}
+        return super().get_queryset().filter(municipality=municipality)
 
 
 class ArchiveView(TemplateView):
@@ -166,16 +141,7 @@ class ArchiveView(TemplateView):
     template_name = "articles/archive.html"
 
     def get_context_data(self, **kwargs):
-        months = (
-            Article.objects.published()
-            .annotate(month=TruncMonth("published_at"))
-            .values("month")
-            .annotate(count=Count("pk"))
-            .order_by("-month")
-        )
-        years = {}
-        for row in months:
-            years.setdefault(row["month"].year, []).append(row)
+        years = Article.objects.published().month_counts()
         return super().get_context_data(years=years.items(), **kwargs)
 
 
@@ -187,16 +153,14 @@ class ArchiveMonthView(ArticleListView):
 
     def get_queryset(self):
         year, month = int(self.kwargs["year"]), int(self.kwargs["month"])
-        self.month = timezone.make_aware(datetime(year, month, 1))
+        first = timezone.make_aware(datetime(year, month, 1))
         following = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+        self.extra_context = {"month": first}
         return (
             super()
             .get_queryset()
-            .filter(published_at__gte=self.month, published_at__lt=following)
+            .filter(published_at__gte=first, published_at__lt=following)
         )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(month=self.month, **kwargs)
 
 
 class SearchView(ListView):

@@ -385,8 +385,8 @@ def measure(database, size, wrk_seconds):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from articles.cache import bump_generation
     from articles.models import Article
+    from articles.page_cache import bump_generation
 
     article, urls = sample_urls()
     client = Client()
@@ -460,7 +460,7 @@ def measure(database, size, wrk_seconds):
 def rendering_every_request():
     """Render every request, as for a logged-in editor, but keep the cached
     list counts that every rendered page uses."""
-    from articles.cache import PageCacheMiddleware
+    from articles.page_cache import PageCacheMiddleware
 
     original = PageCacheMiddleware.is_cacheable_request
     PageCacheMiddleware.is_cacheable_request = staticmethod(lambda request: False)

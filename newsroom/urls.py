@@ -2,33 +2,34 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django.views.static import serve
 
 from articles import feeds
 from articles.sitemaps import SITEMAPS, NewsSitemap
 
-admin.site.site_header = _("%(site)s – Redaktion") % {"site": settings.SITE_NAME}
-admin.site.site_title = settings.SITE_NAME
-
 handler500 = "articles.views.server_error"
 
+# (URL prefix, URL name prefix, RSS feed, Atom feed)
+FEEDS = [
+    ("", "", feeds.LatestArticlesFeed, feeds.LatestArticlesAtomFeed),
+    (
+        "kommune/<slug:slug>/",
+        "municipality_",
+        feeds.MunicipalityArticlesFeed,
+        feeds.MunicipalityArticlesAtomFeed,
+    ),
+    (
+        "thema/<slug:slug>/",
+        "topic_",
+        feeds.TopicArticlesFeed,
+        feeds.TopicArticlesAtomFeed,
+    ),
+]
 feed_patterns = [
-    path("rss/", feeds.LatestArticlesFeed(), name="rss"),
-    path("atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
-    path(
-        "kommune/<slug:slug>/rss/",
-        feeds.MunicipalityArticlesFeed(),
-        name="municipality_rss",
-    ),
-    path(
-        "kommune/<slug:slug>/atom/",
-        feeds.MunicipalityArticlesAtomFeed(),
-        name="municipality_atom",
-    ),
-    path("thema/<slug:slug>/rss/", feeds.TopicArticlesFeed(), name="topic_rss"),
-    path("thema/<slug:slug>/atom/", feeds.TopicArticlesAtomFeed(), name="topic_atom"),
+    path(f"{prefix}{kind}/", feed(), name=f"{name}{kind}")
+    for prefix, name, rss, atom in FEEDS
+    for kind, feed in (("rss", rss), ("atom", atom))
 ]
 
 urlpatterns = [

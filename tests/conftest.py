@@ -13,6 +13,13 @@ def _no_page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): …` makes the change inside behave as if committed:
+    what waits for the commit (the page cache's invalidation) runs then."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     """Uploads go to a temporary folder; static files need no collectstatic."""

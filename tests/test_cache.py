@@ -2,12 +2,23 @@ import time
 from datetime import timedelta
 
 import pytest
+import reversion
+from django.apps import apps
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
-from articles.models import Article, Municipality, Tag
-from tests.factories import make_article, make_credit, make_jpeg, make_municipality
+from articles.models import Article, Municipality, Page, Tag, TaggedArticle, TagRedirect
+from articles.page_cache import SHOWN_TO_READERS, generation, is_shown_to_readers
+from tests.factories import (
+    make_article,
+    make_credit,
+    make_jpeg,
+    make_municipality,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +71,15 @@ def test_cached_pages_are_served_without_database_queries(
     assert client.head(urls[0]).status_code == 200
 
 
-def test_changed_article_is_fresh_on_every_page_that_shows_it(client, story):
+def test_changed_article_is_fresh_on_every_page_that_shows_it(committed, client, story):
     article, neighbour = story
     urls = pages_showing(article, neighbour)
     for url in urls:
         assert "Stadt startet TikTok-Kanal" in html(client, url)
 
     article.title = "Stadt startet Instagram-Kanal"
-    article.save()
+    with committed():
+        article.save()
 
     for url in urls:
         page = html(client, url)
@@ -76,66 +88,74 @@ def test_changed_article_is_fresh_on_every_page_that_shows_it(client, story):
 
 
 def test_renamed_municipality_renders_its_pages_afresh(
-    client, story, django_assert_num_queries
+    committed, client, story, django_assert_num_queries
 ):
     article, _neighbour = story
     html(client, article.get_absolute_url())
     with django_assert_num_queries(0):
         html(client, article.get_absolute_url())
 
-    Municipality.objects.filter(name="Essen").get().save()  # e.g. a rename
+    with committed():
+        Municipality.objects.filter(name="Essen").get().save()  # e.g. a rename
 
     # rendered again: the page's three queries and the next scheduled change
     with django_assert_num_queries(4):
         html(client, article.get_absolute_url())
 
 
-def test_changed_credit_shows_on_the_article_page(client, story):
+def test_changed_credit_shows_on_the_article_page(committed, client, story):
     article, _neighbour = story
     assert "Bildquelle: victor69/123rf.com" in html(client, article.get_absolute_url())
 
     article.image_credit.source = "pixabay.com"
-    article.image_credit.save()
+    with committed():
+        article.image_credit.save()
 
     assert "Bildquelle: victor69/pixabay.com" in html(
         client, article.get_absolute_url()
     )
 
 
-def test_added_and_removed_tags_show_on_article_and_topic_pages(client, story):
+def test_added_and_removed_tags_show_on_article_and_topic_pages(
+    committed, client, story
+):
     article, _neighbour = story
     topic = "/thema/open-data/"
     assert "/thema/open-data/" not in html(client, article.get_absolute_url())
     assert client.get(topic).status_code == 404
 
-    article.tags.add("Open Data")
+    with committed():
+        article.tags.add("Open Data")
     assert 'href="/thema/open-data/"' in html(client, article.get_absolute_url())
     assert "Stadt startet TikTok-Kanal" in html(client, topic)
 
     make_article(title="Bleibt im Thema", tags=["Open Data"])
-    article.tags.remove("Open Data")
+    with committed():
+        article.tags.remove("Open Data")
     assert 'href="/thema/open-data/"' not in html(client, article.get_absolute_url())
     assert "Stadt startet TikTok-Kanal" not in html(client, topic)
 
 
-def test_renamed_tag_shows_on_its_topic_page(client, story):
+def test_renamed_tag_shows_on_its_topic_page(committed, client, story):
     url = reverse("articles:topic", kwargs={"slug": "soziale-medien"})
     assert "Thema: Soziale Medien" in html(client, url)
 
     tag = Tag.objects.get(slug="soziale-medien")
     tag.name = "Social Media"
-    tag.save()
+    with committed():
+        tag.save()
 
     assert "Thema: Social Media" in html(client, url)
 
 
-def test_deleted_article_disappears_from_every_page(client, story):
+def test_deleted_article_disappears_from_every_page(committed, client, story):
     article, neighbour = story
     urls = pages_showing(article, neighbour)
     for url in urls:
         html(client, url)
 
-    Article.objects.filter(pk=article.pk).delete()
+    with committed():
+        Article.objects.filter(pk=article.pk).delete()
 
     assert client.get(urls[0]).status_code == 404
     for url in urls[1:]:
@@ -195,3 +215,88 @@ def test_lists_never_count_and_show_a_new_page_at_once(
 
     make_article()
     assert 'rel="next"' in html(client, home)
+
+
+# Models whose rows no reader page shows, each with the reason. A new model
+# must either register with @shown_to_readers or be listed here.
+NOT_SHOWN_TO_READERS = {
+    "articles.tagchange": "the log of tag changes is read by editors only",
+}
+
+# How to make a row of each model shown to readers, for the test below.
+BUILDERS = {
+    "articles.article": lambda: make_article(),
+    "articles.municipality": lambda: make_municipality(),
+    "articles.imagecredit": lambda: make_credit(),
+    "articles.tag": lambda: Tag.objects.create(name="Verwaltung"),
+    "articles.taggedarticle": lambda: TaggedArticle.objects.create(
+        content_object=make_article(), tag=Tag.objects.create(name="KI")
+    ),
+    "articles.tagredirect": lambda: TagRedirect.objects.create(
+        old_slug="alt", tag=Tag.objects.create(name="Neu")
+    ),
+    "articles.page": lambda: Page.objects.create(title="Kontakt", slug="kontakt"),
+}
+
+
+def test_every_model_of_the_app_says_whether_readers_see_it():
+    undecided = [
+        model._meta.label_lower
+        for model in apps.get_app_config("articles").get_models()
+        if not model._meta.proxy
+        and not is_shown_to_readers(model)
+        and model._meta.label_lower not in NOT_SHOWN_TO_READERS
+    ]
+    assert undecided == [], (
+        "Register these models with @shown_to_readers (articles/page_cache.py) "
+        "or list them in NOT_SHOWN_TO_READERS with the reason."
+    )
+
+
+@pytest.mark.parametrize(
+    "label", sorted(model._meta.label_lower for model in SHOWN_TO_READERS)
+)
+def test_saving_or_deleting_any_model_readers_see_makes_cached_pages_stale(
+    committed, label
+):
+    row = BUILDERS[label]()
+    for change in (row.save, row.delete):
+        before = generation()
+        with committed():
+            change()
+        assert generation() != before
+
+
+def test_edited_footer_page_is_fresh_for_readers_at_once(committed, client):
+    impressum = Page.objects.get(slug="impressum")
+    assert "Musterstraße 1" not in html(client, impressum.get_absolute_url())
+
+    impressum.body = "<p>Musterstraße 1, 45127 Essen</p>"
+    with committed():
+        impressum.save()
+
+    assert "Musterstraße 1" in html(client, impressum.get_absolute_url())
+
+
+def test_refused_restore_of_a_version_keeps_the_cached_pages(
+    committed, client, django_assert_num_queries
+):
+    with reversion.create_revision():
+        article = make_article(title="Alte Überschrift")
+    article.title = "Neue Überschrift"
+    with reversion.create_revision():
+        article.save()
+    old_version = Version.objects.get_for_object(article).last()
+    reader = Client()
+    assert "Neue Überschrift" in html(reader, article.get_absolute_url())
+
+    # A moderator may view articles but not change them: the restore is
+    # refused, and rolled back after reversion had already written the rows.
+    client.force_login(make_user(groups=["Moderation"]))
+    url = reverse("admin:articles_article_revision", args=[article.pk, old_version.pk])
+    with committed():
+        response = client.post(url, {"title": "Alte Überschrift"})
+    assert response.status_code == 403
+
+    with django_assert_num_queries(0):  # still served from the cache
+        assert "Neue Überschrift" in html(reader, article.get_absolute_url())

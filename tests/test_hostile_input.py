@@ -25,7 +25,7 @@ from articles.models import (
     Page,
     Tag,
 )
-from articles.templatetags.articles import xml_text
+from articles.text import xml_text
 from tests.factories import make_jpeg, make_user
 from tests.xss_payloads import PAYLOADS
 

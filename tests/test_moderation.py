@@ -64,7 +64,7 @@ def test_permission_migration_keeps_an_existing_group_and_its_permissions():
     view_article = Permission.objects.get(codename="view_article")
     group.permissions.add(view_article)
 
-    migration.forwards(apps, schema_editor=None)
+    migration.grant_permissions(apps, schema_editor=None)
 
     assert Group.objects.filter(name="Moderation").count() == 1
     codenames = set(group.permissions.values_list("codename", flat=True))

@@ -32,9 +32,9 @@ def test_moderator_tags_from_the_queue_and_reader_finds_the_articles(
     make_article(title="Schon verschlagwortet", tags=["KI"])
     # An earlier transactional test may have flushed the groups that the
     # migration created; grant them again the same way.
-    importlib.import_module("articles.migrations.0004_moderation_permissions").forwards(
-        apps, schema_editor=None
-    )
+    importlib.import_module(
+        "articles.migrations.0004_moderation_permissions"
+    ).grant_permissions(apps, schema_editor=None)
     make_user(username="moderatorin", groups=["Moderation"])
 
     page.goto(f"{live_server.url}/admin/")

@@ -192,7 +192,9 @@ def reader_urls(public, hidden, hidden_place, secrets):
 
 
 @pytest.mark.parametrize("page_cache", [False, True], ids=["fresh", "page-cache"])
-def test_no_hidden_article_reaches_any_reader_url(client, settings, site, page_cache):
+def test_no_hidden_article_reaches_any_reader_url(
+    committed, client, settings, site, page_cache
+):
     public, hidden, hidden_place, secrets = site
     urls = reader_urls(*site)
     if page_cache:
@@ -206,7 +208,8 @@ def test_no_hidden_article_reaches_any_reader_url(client, settings, site, page_c
         # The crawl reaches every place a hidden article would show up in.
         assert seen == secrets
     for state, article in hidden.items():
-        hide(article, state)
+        with committed():
+            hide(article, state)
         assert article.status != ArticleStatus.PUBLISHED or not article.is_published
 
     pages = crawl(client, urls)

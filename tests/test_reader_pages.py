@@ -398,7 +398,7 @@ def test_search_without_query_invites_to_search(client):
 
 
 def test_search_considers_only_the_newest_matches(client, monkeypatch):
-    monkeypatch.setattr("articles.models.SEARCH_RESULTS_LIMIT", 3)
+    monkeypatch.setattr("articles.models.articles.SEARCH_RESULTS_LIMIT", 3)
     monkeypatch.setattr("articles.views.SEARCH_RESULTS_LIMIT", 3)
     for days in range(5):
         make_article(

@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 from PIL import Image
 
-from articles.templatetags.articles import LOGO
+from articles.structured_data import LOGO
 from tests.factories import (
     HIDDEN_STATES,
     make_article,

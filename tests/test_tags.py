@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.forms import tags_from_string, tags_to_string
 from articles.models import Article, ArticleStatus, Tag, TagChange, TagRedirect
 from articles.services import tag_merge, tag_rename
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_hidden_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -260,7 +260,8 @@ def test_topic_page_is_paginated_newest_first(client):
 
 
 def test_topic_page_redirect_keeps_the_page_key(client):
-    target = Tag.objects.create(name="Open Data")
+    make_article(tags=["Open Data"])
+    target = Tag.objects.get(name="Open Data")
     TagRedirect.objects.create(old_slug="opendata", tag=target)
     response = client.get(topic_url("opendata"), {"nach": 42, "page": 2})
     assert response.status_code == 301
@@ -305,3 +306,17 @@ def test_only_commas_separate_tags_typed_by_editors():
     ]
     article = make_article(tags=["Open Data", "KI"])
     assert tags_to_string(article.tags.all()) == "KI, Open Data"
+
+
+def test_old_slug_of_a_renamed_topic_of_drafts_reveals_nothing(client):
+    make_hidden_article("draft", tags=["Geheimprojekt"])
+    tag_rename(tag=Tag.objects.get(name="Geheimprojekt"), name="Neues Portal")
+
+    for url in (
+        topic_url("geheimprojekt"),
+        reverse("feeds:topic_rss", kwargs={"slug": "geheimprojekt"}),
+        reverse("feeds:topic_atom", kwargs={"slug": "geheimprojekt"}),
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "neues-portal" not in response.content.decode()

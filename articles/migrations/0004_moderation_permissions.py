@@ -1,43 +1,38 @@
 """Give the group Moderation what tagging needs, and editors the tag log.
 
-The groups may already exist (issue 3's role migration) or not yet: both are
-fetched with get_or_create. Permissions are normally created by the
-post_migrate signal, after all migrations, so on a fresh database they do not
-exist yet here; like Wagtail's data migrations we get_or_create the content
-types and permissions ourselves (post_migrate later finds them and skips them).
-"""
+Permissions are normally created by the post_migrate signal, after all
+migrations; create_permissions() makes them now, on a fresh database too
+(post_migrate later finds them and skips them). Every permission grant in
+these migrations is done this way."""
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MODERATION = {
-    "articletagging": ["view", "change"],
-    "tag": ["view", "change", "delete"],
+GRANTS = {
+    "Moderation": [
+        "view_articletagging",
+        "change_articletagging",
+        "view_tag",
+        "change_tag",
+        "delete_tag",
+    ],
+    "Redaktion": ["view_tagchange", "view_articletagging"],
 }
-EDITORS = {"tagchange": ["view"], "articletagging": ["view"]}
 
 
-def grant(apps, group_name, grants):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
+def grant_permissions(apps, schema_editor):
+    articles = apps.get_app_config("articles")
+    articles.models_module = True  # create_permissions() skips it otherwise
+    create_permissions(articles, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
-    group, _created = Group.objects.get_or_create(name=group_name)
-    for model_name, actions in grants.items():
-        model = apps.get_model("articles", model_name)
-        content_type, _created = ContentType.objects.get_or_create(
-            app_label="articles", model=model_name
-        )
-        for action in actions:
-            permission, _created = Permission.objects.get_or_create(
-                content_type=content_type,
-                codename=f"{action}_{model_name}",
-                defaults={"name": f"Can {action} {model._meta.verbose_name_raw}"},
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in GRANTS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="articles", codename__in=codenames
             )
-            group.permissions.add(permission)
-
-
-def forwards(apps, schema_editor):
-    grant(apps, "Moderation", MODERATION)
-    grant(apps, "Redaktion", EDITORS)
+        )
 
 
 class Migration(migrations.Migration):
@@ -47,4 +42,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(grant_permissions, migrations.RunPython.noop)]

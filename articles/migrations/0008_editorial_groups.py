@@ -7,24 +7,20 @@ EDITOR_PERMISSIONS = [
     for model in EDITOR_MODELS
     for action in ("add", "change", "delete", "view")
 ]
-# Moderators' own permissions come with the moderation feature (get_or_create
-# on the group); here they get to see articles and tags only.
+# Moderators' own tagging permissions come with migration 0004;
+# here they get to see articles and tags only.
 MODERATOR_PERMISSIONS = ["view_article", "view_tag"]
+GRANTS = {"Redaktion": EDITOR_PERMISSIONS, "Moderation": MODERATOR_PERMISSIONS}
 
 
-def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure the
-    # articles permissions exist now, on a fresh database too.
+def grant_permissions(apps, schema_editor):
     articles = apps.get_app_config("articles")
-    articles.models_module = True
+    articles.models_module = True  # create_permissions() skips it otherwise
     create_permissions(articles, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, codenames in [
-        ("Redaktion", EDITOR_PERMISSIONS),
-        ("Moderation", MODERATOR_PERMISSIONS),
-    ]:
-        group, _ = Group.objects.get_or_create(name=name)
+    for name, codenames in GRANTS.items():
+        group, _created = Group.objects.get_or_create(name=name)
         group.permissions.add(
             *Permission.objects.filter(
                 content_type__app_label="articles", codename__in=codenames
@@ -39,4 +35,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(grant_permissions, migrations.RunPython.noop)]

@@ -5,22 +5,22 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 PAGE_PERMISSIONS = [f"{action}_page" for action in ("add", "change", "delete", "view")]
+GRANTS = {"Redaktion": PAGE_PERMISSIONS}
 
 
-def grant_page_permissions(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure the
-    # Page permissions exist now, on a fresh database too.
+def grant_permissions(apps, schema_editor):
     articles = apps.get_app_config("articles")
-    articles.models_module = True
+    articles.models_module = True  # create_permissions() skips it otherwise
     create_permissions(articles, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Redaktion")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="articles", codename__in=PAGE_PERMISSIONS
+    for name, codenames in GRANTS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="articles", codename__in=codenames
+            )
         )
-    )
 
 
 class Migration(migrations.Migration):
@@ -29,5 +29,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(grant_page_permissions, migrations.RunPython.noop)
+        migrations.RunPython(grant_permissions, migrations.RunPython.noop)
     ]

@@ -16,8 +16,8 @@ from articles.models import (
     ImageCredit,
     Municipality,
     MunicipalityKind,
-    german_slugify,
 )
+from articles.text import german_slugify
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -1,79 +1,25 @@
-import nh3
+"""Articles: the one rule for what readers may see (ArticleQuerySet.published()),
+every read query built on it, and the article itself with its publishing rules."""
+
 import reversion
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
-from .renditions import make_renditions, without_metadata
-from .validators import validate_photo
-
-GERMAN_TRANSLITERATION = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
-)
-
-# What the body may contain after cleaning: the editor's formatting, no more.
-BODY_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "s", "a",
-    "ul", "ol", "li", "blockquote", "hr", "sub", "sup",
-}  # fmt: skip
-BODY_ATTRIBUTES = {"a": {"href", "title"}}
-BODY_URL_SCHEMES = {"http", "https", "mailto", "tel"}
-
-
-def german_slugify(text):
-    """URL slug with German transliteration: "Bürgerportal" → "buergerportal"."""
-    return slugify(text.translate(GERMAN_TRANSLITERATION))
-
-
-def clean_body(html):
-    """The body with everything outside the allow-list removed (no script,
-    no event handler, no javascript: link)."""
-    return nh3.clean(
-        html,
-        tags=BODY_TAGS,
-        attributes=BODY_ATTRIBUTES,
-        url_schemes=BODY_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-    )
-
-
-class MunicipalityKind(models.TextChoices):
-    CITY = "stadt", _("Stadt")
-    MUNICIPALITY = "gemeinde", _("Gemeinde")
-    DISTRICT = "kreis", _("Kreis")
-    STATE = "land", _("Land")
-    FEDERATION = "bund", _("Bund")
-    OTHER = "sonstige", _("Sonstige")
-
-
-class FederalState(models.TextChoices):
-    BW = "BW", "Baden-Württemberg"
-    BY = "BY", "Bayern"
-    BE = "BE", "Berlin"
-    BB = "BB", "Brandenburg"
-    HB = "HB", "Bremen"
-    HH = "HH", "Hamburg"
-    HE = "HE", "Hessen"
-    MV = "MV", "Mecklenburg-Vorpommern"
-    NI = "NI", "Niedersachsen"
-    NW = "NW", "Nordrhein-Westfalen"
-    RP = "RP", "Rheinland-Pfalz"
-    SL = "SL", "Saarland"
-    SN = "SN", "Sachsen"
-    ST = "ST", "Sachsen-Anhalt"
-    SH = "SH", "Schleswig-Holstein"
-    TH = "TH", "Thüringen"
+from ..page_cache import shown_to_readers
+from ..photos import make_renditions, validate_photo, without_metadata
+from ..text import clean_body, german_slugify
+from .credits import ImageCredit
+from .places import Municipality
 
 
 class ArticleStatus(models.TextChoices):
@@ -83,173 +29,10 @@ class ArticleStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archiviert")
 
 
-@reversion.register()
-class Municipality(models.Model):
-    name = models.CharField(
-        _("Name"), max_length=100, help_text=_("Wie im Text genannt, z. B. „Essen“.")
-    )
-    slug = models.SlugField(
-        _("Kurzname in der URL"),
-        max_length=100,
-        unique=True,
-        help_text=_("Wird aus dem Namen erzeugt, z. B. „kreis-wunsiedel“."),
-    )
-    kind = models.CharField(
-        _("Art"), max_length=20, choices=MunicipalityKind, default=MunicipalityKind.CITY
-    )
-    federal_state = models.CharField(
-        _("Bundesland"), max_length=2, choices=FederalState, blank=True
-    )
-    ags = models.CharField(
-        _("Amtlicher Gemeindeschlüssel (AGS)"),
-        max_length=8,
-        blank=True,
-        validators=[
-            RegexValidator(
-                r"^\d{8}\Z", _("Der AGS besteht aus genau 8 Ziffern, z. B. 05113000.")
-            )
-        ],
-        help_text=_("Optional, 8 Ziffern, z. B. 05113000 für Essen."),
-    )
-    population = models.PositiveIntegerField(_("Einwohnerzahl"), null=True, blank=True)
-    website = models.URLField(_("Website"), blank=True)
-
-    class Meta:
-        verbose_name = _("Kommune")
-        verbose_name_plural = _("Kommunen")
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["ags"],
-                condition=~Q(ags=""),
-                name="unique_municipality_ags",
-                violation_error_message=_("Eine Kommune mit diesem AGS gibt es schon."),
-            )
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = german_slugify(self.name)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("articles:municipality", kwargs={"slug": self.slug})
-
-
-@reversion.register()
-class ImageCredit(models.Model):
-    creator = models.CharField(
-        _("Urheber"),
-        max_length=100,
-        help_text=_("Fotograf oder Kürzel, z. B. victor69."),
-    )
-    source = models.CharField(
-        _("Quelle / Agentur"),
-        max_length=100,
-        blank=True,
-        help_text=_("z. B. 123rf.com; leer lassen bei eigenen Fotos."),
-    )
-    licence = models.CharField(
-        _("Lizenz"),
-        max_length=100,
-        blank=True,
-        help_text=_("z. B. „Lizenz 123rf Standard“ oder „CC BY-SA 4.0“."),
-    )
-    url = models.URLField(
-        _("Link"),
-        blank=True,
-        help_text=_("Optional: Seite des Bildes oder der Lizenz."),
-    )
-
-    class Meta:
-        verbose_name = _("Bildnachweis")
-        verbose_name_plural = _("Bildnachweise")
-        ordering = ["creator", "source"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["creator", "source"],
-                name="unique_image_credit",
-                violation_error_message=_("Diesen Bildnachweis gibt es schon."),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.creator}/{self.source}" if self.source else self.creator
-
-    @property
-    def credit_line(self):
-        """The line under a photo, in the reference's form."""
-        return _("Bildquelle: %(credit)s") % {"credit": self}
-
-
-class TagQuerySet(models.QuerySet):
-    def with_published_news(self):
-        """Topics readers may see: those of at least one published article.
-        A tag used only by drafts must not reveal what is coming."""
-        published = Article.objects.published().values("pk")
-        return self.filter(
-            Exists(
-                TaggedArticle.objects.filter(
-                    tag=OuterRef("pk"), content_object__in=published
-                )
-            )
-        )
-
-
-class Tag(TagBase):
-    """A topic. Names are unique regardless of case; slugs transliterate
-    German umlauts so that topic URLs stay readable."""
-
-    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
-
-    class Meta:
-        verbose_name = _("Schlagwort")
-        verbose_name_plural = _("Schlagwörter")
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="unique_tag_name_ci",
-                violation_error_message=_(
-                    "Ein Schlagwort mit diesem Namen gibt es schon (Groß- und "
-                    "Kleinschreibung zählen nicht). Zum Vereinen bitte "
-                    "„Zusammenführen“ verwenden."
-                ),
-            ),
-        ]
-
-    def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
-
-    def slugify(self, tag, i=None):
-        # Transliteration lengthens names: keep room for a "-<number>" suffix.
-        # A name of symbols only ("<>", "＜＞") has no slug of its own, and
-        # an empty slug would break every page that links the topic.
-        slug = german_slugify(tag)[:90] or "schlagwort"
-        return f"{slug}-{i}" if i is not None else slug
-
-
-@reversion.register()
-class TaggedArticle(TaggedItemBase):
-    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
-    # PROTECT: a tag in use is merged, never deleted with its articles' links.
-    tag = models.ForeignKey(
-        Tag, on_delete=models.PROTECT, related_name="tagged_articles"
-    )
-
-    class Meta:
-        verbose_name = _("Verschlagwortung")
-        verbose_name_plural = _("Verschlagwortungen")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_object", "tag"], name="unique_article_tag"
-            )
-        ]
-        # The sidebar's candidates: the newest taggings of one tag.
-        indexes = [models.Index(fields=["tag", "content_object"])]
+def tagged_articles():
+    """The model behind Article.tags, looked up late: models/tagging.py
+    defines it and imports this module."""
+    return apps.get_model("articles", "TaggedArticle")
 
 
 # How many of the newest articles per tag the sidebar ranks by shared tags.
@@ -292,7 +75,8 @@ class ArticleQuerySet(models.QuerySet):
     def needing_tags(self):
         """The tagging queue: articles without tags or marked as needing
         tags by an editor, newest first."""
-        untagged = ~Exists(TaggedArticle.objects.filter(content_object=OuterRef("pk")))
+        taggings = tagged_articles().objects.filter(content_object=OuterRef("pk"))
+        untagged = ~Exists(taggings)
         return self.filter(untagged | Q(needs_tags=True)).order_by("-created_at", "-pk")
 
     def next_visibility_change(self, now):
@@ -317,6 +101,20 @@ class ArticleQuerySet(models.QuerySet):
             .select_related("image_credit")
             .only(*TEASER_FIELDS, "alt_text", "renditions", "image_credit")
         )
+
+    def month_counts(self):
+        """The archive: {year: [{"month": first day, "count": n}, …]}, newest
+        year and month first, counted in the database's time zone."""
+        months = (
+            self.annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("-month")
+        )
+        years = {}
+        for row in months:
+            years.setdefault(row["month"].year, []).append(row)
+        return years
 
     def search(self, text):
         """Articles matching `text` in kicker, title, lead or body, among the
@@ -359,7 +157,8 @@ class ArticleQuerySet(models.QuerySet):
             place = newest.filter(municipality=article.municipality_id)
             parts.append(place[: limit + 1])
         parts += [
-            TaggedArticle.objects.filter(tag=tag_id)
+            tagged_articles()
+            .objects.filter(tag=tag_id)
             .order_by("-content_object_id")
             .values("content_object")[:per_tag]
             for tag_id in tag_ids
@@ -390,6 +189,7 @@ def _union_of_sliced(querysets):
 # A version holds the article with its tags (through TaggedArticle), so a
 # restore brings the old tags back. Tags themselves are not versioned: a
 # restore must not undo a moderator's rename.
+@shown_to_readers
 @reversion.register(follow=["taggedarticle_set"])
 class Article(models.Model):
     kicker = models.CharField(
@@ -516,7 +316,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
     tags = TaggableManager(
         verbose_name=_("Schlagwörter"),
-        through=TaggedArticle,
+        through="articles.TaggedArticle",
+        to="articles.Tag",
         blank=True,
         help_text=_("Durch Kommas getrennt, z. B. „Open Data, Bürgerportal“."),
     )
@@ -694,105 +495,3 @@ class Article(models.Model):
             .related_to(self, limit=limit)[:limit]
         )
         return sorted(picks, key=lambda a: (a.published_at, a.pk), reverse=True)
-
-
-class ArticleTagging(Article):
-    """The moderators' view of an article: everything read-only but its tags."""
-
-    class Meta:
-        proxy = True
-        verbose_name = _("Verschlagwortung")
-        verbose_name_plural = _("Verschlagwortung")
-
-
-class TagRedirect(models.Model):
-    """The slug of a merged or renamed tag, so its old topic URL keeps working."""
-
-    old_slug = models.SlugField(_("alter Kurzname"), max_length=100, unique=True)
-    tag = models.ForeignKey(
-        Tag,
-        models.CASCADE,
-        related_name="redirects",
-        verbose_name=_("Schlagwort"),
-    )
-    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("Weiterleitung eines Schlagworts")
-        verbose_name_plural = _("Weiterleitungen von Schlagwörtern")
-        ordering = ["old_slug"]
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.tag.slug}"
-
-
-class TagChange(models.Model):
-    """One change of an article's tags: who, when, what was added and removed."""
-
-    article = models.ForeignKey(
-        Article,
-        models.CASCADE,
-        related_name="tag_changes",
-        verbose_name=_("Artikel"),
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="tag_changes",
-        verbose_name=_("Benutzer"),
-    )
-    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
-    added = models.JSONField(_("hinzugefügt"), default=list, blank=True)
-    removed = models.JSONField(_("entfernt"), default=list, blank=True)
-
-    class Meta:
-        verbose_name = _("Schlagwort-Änderung")
-        verbose_name_plural = _("Schlagwort-Änderungen")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.article}: {self.summary}"
-
-    @property
-    def summary(self):
-        """ "+ Open Data − Opendata": what changed, for lists."""
-        parts = [f"+ {', '.join(self.added)}"] if self.added else []
-        if self.removed:
-            parts.append(f"− {', '.join(self.removed)}")
-        return " ".join(parts)
-
-
-class Page(models.Model):
-    """A page editors fill in the admin: Impressum, Datenschutz,
-    Erklärung zur Barrierefreiheit."""
-
-    title = models.CharField(
-        _("Titel"), max_length=200, help_text=_("z. B. „Impressum“.")
-    )
-    slug = models.SlugField(
-        _("Kurzname in der URL"),
-        max_length=100,
-        unique=True,
-        help_text=_(
-            "Die Fußzeile verlinkt „impressum“, „datenschutz“ und „barrierefreiheit“."
-        ),
-    )
-    body = models.TextField(_("Text"), blank=True)
-    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("Seite")
-        verbose_name_plural = _("Seiten")
-        ordering = ["title"]
-
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.body = clean_body(self.body)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("articles:page", kwargs={"slug": self.slug})

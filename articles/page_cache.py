@@ -1,12 +1,15 @@
 """The shared page cache for anonymous readers.
 
-Every reader-visible change bumps one "generation" number in the cache, and
-the generation is part of every page's cache key: after a change, no page
-cached before it is ever served again, on any app server sharing the cache.
-A page's timeout is capped at the next moment an article's visibility changes
-by time alone (a scheduled publication), so such pages turn fresh without a
-cron job. Editors (anyone with a session), the admin and responses marked
-private or uncacheable are never cached.
+Every model whose rows readers see registers itself with @shown_to_readers.
+A committed change to any of them (save, delete, a change of an article's
+tags) bumps one "generation" number in the cache, and the generation is part
+of every page's cache key: after a change, no page cached before it is ever
+served again, on any app server sharing the cache. A change that is rolled
+back (a refused request) bumps nothing. A page's timeout is capped at the
+next moment an article's visibility changes by time alone (a scheduled
+publication), so such pages turn fresh without a cron job. Editors (anyone
+with a session), the admin and responses marked private or uncacheable are
+never cached.
 """
 
 import math
@@ -48,28 +51,34 @@ def bump_generation():
         generation()
 
 
-def content_changed(**kwargs):
-    """Signal receiver: bump now, and again once the transaction commits.
+# The models registered with @shown_to_readers.
+SHOWN_TO_READERS = set()
 
-    The second bump matters: a request that renders between the first bump
-    and the commit still reads the old rows and caches them under the new
-    generation."""
-    bump_generation()
-    transaction.on_commit(bump_generation)
+
+def shown_to_readers(model):
+    """Class decorator for a model whose rows appear on reader pages: its
+    changes invalidate the page cache (proxies of it are covered too)."""
+    SHOWN_TO_READERS.add(model)
+    return model
+
+
+def is_shown_to_readers(model):
+    return model._meta.concrete_model in SHOWN_TO_READERS
+
+
+def content_changed(sender, **kwargs):
+    """Signal receiver: once the change commits, make cached pages stale.
+
+    Not before: a page rendered before the commit reads the old rows under
+    the old generation, and a rolled-back change leaves the cache alone."""
+    if is_shown_to_readers(sender):
+        transaction.on_commit(bump_generation)
 
 
 def connect_signals():
-    """Bump the generation on every change a reader can see: articles, their
-    municipalities, credits, tags and taggings, including deletes."""
-    from .models import Article, ImageCredit, Municipality, Tag, TaggedArticle
-
-    for model in (Article, ImageCredit, Municipality, Tag, TaggedArticle):
-        uid = f"page-cache-{model._meta.label_lower}"
-        post_save.connect(content_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(content_changed, sender=model, dispatch_uid=uid)
-    m2m_changed.connect(
-        content_changed, sender=TaggedArticle, dispatch_uid="page-cache-tags"
-    )
+    """Watch saves, deletes and tag changes of every model shown to readers."""
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(content_changed, dispatch_uid=f"page-cache-{id(signal)}")
 
 
 def page_timeout(now=None):
@@ -88,7 +97,8 @@ def page_timeout(now=None):
         cache.set(key, next_change, settings.PAGE_CACHE_SECONDS)
     if next_change is None:
         return settings.PAGE_CACHE_SECONDS
-    until = math.ceil((next_change - now).total_seconds())
+    # Rounded down: a page never stays cached past the moment it changes.
+    until = math.floor((next_change - now).total_seconds())
     return max(0, min(settings.PAGE_CACHE_SECONDS, until))
 
 

@@ -1,0 +1,224 @@
+"""The editors' article screen: list, form, workflow actions, versions."""
+
+import reversion
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from js_asset.media import Media
+
+from ..forms import ArticleAdminForm
+from ..models import Article, ArticleStatus
+from ..services import article_tags_set, articles_publish, articles_unpublish
+from .base import VersionedAdmin
+
+# What a bulk action reports: (how many succeeded, why one was refused).
+PUBLISH_MESSAGES = (
+    _("%(count)s Artikel veröffentlicht."),
+    _("„%(title)s“ wurde nicht veröffentlicht: %(errors)s"),
+)
+UNPUBLISH_MESSAGES = (
+    _("%(count)s Artikel zurückgezogen."),
+    _("„%(title)s“ wurde nicht zurückgezogen: %(errors)s"),
+)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The workflow statuses, with "geplant" and "abgelaufen" split off
+    from "Veröffentlicht" as the editors see them."""
+
+    title = _("Status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            (ArticleStatus.DRAFT, ArticleStatus.DRAFT.label),
+            (ArticleStatus.REVIEW, ArticleStatus.REVIEW.label),
+            ("scheduled", _("geplant")),
+            (ArticleStatus.PUBLISHED, _("online")),
+            ("expired", _("abgelaufen")),
+            (ArticleStatus.ARCHIVED, ArticleStatus.ARCHIVED.label),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "scheduled":
+                return queryset.scheduled()
+            case "expired":
+                return queryset.expired()
+            case ArticleStatus.PUBLISHED:
+                return queryset.published()
+            case None:
+                return queryset
+            case status:
+                return queryset.filter(status=status)
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionedAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "kicker",
+        "title",
+        "municipality",
+        "status_label",
+        "published_on",
+        "tag_list",
+    ]
+    list_display_links = ["kicker", "title"]
+    list_filter = [
+        StatusFilter,
+        "municipality",
+        "municipality__federal_state",
+        "tags",
+    ]
+    list_select_related = ["municipality"]
+    search_fields = ["kicker", "title", "lead"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["municipality", "image_credit"]
+    readonly_fields = [
+        "preview_link",
+        "author",
+        "last_editor",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["publish_now", "unpublish"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "preview_link",
+                    "municipality",
+                    "kicker",
+                    "title",
+                    "slug",
+                    "lead",
+                    "body",
+                ]
+            },
+        ),
+        (_("Foto"), {"fields": ["image", "alt_text", "caption", "image_credit"]}),
+        (
+            _("Veröffentlichung"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "unpublish_at",
+                    "tags",
+                    "needs_tags",
+                ]
+            },
+        ),
+        (
+            _("Protokoll"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "author",
+                    "last_editor",
+                    "created_at",
+                    "updated_at",
+                    "opened_version",
+                ],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_label(self, obj):
+        if obj.is_scheduled:
+            return _("geplant")
+        if obj.is_expired:
+            return _("abgelaufen")
+        return obj.get_status_display()
+
+    @admin.display(description=_("veröffentlicht am"), ordering="published_at")
+    def published_on(self, obj):
+        if obj.published_at is None:
+            return None
+        return timezone.localtime(obj.published_at).strftime("%d.%m.%Y %H:%M")
+
+    @admin.display(description=_("Schlagwörter"))
+    def tag_list(self, obj):
+        return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+
+    @admin.display(description=_("Vorschau"))
+    def preview_link(self, obj):
+        if not obj.pk:
+            return _("Nach dem ersten Speichern verfügbar.")
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("articles:preview", args=[obj.pk]),
+            _("Vorschau öffnen (wie Leser sie sehen)"),
+        )
+
+    def get_view_on_site_url(self, obj=None):
+        """Readers' page once published; until then the preview, which also
+        works for a draft that has no URL name yet."""
+        if obj is not None and not obj.is_published:
+            return reverse("articles:preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The rich-text editor's import map is an inline script: give it this
+        # response's CSP nonce, which Django 5.2's admin does not do itself.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # Tags go through the service so that editors' changes are logged too.
+        names = form.cleaned_data.pop("tags", None)
+        super().save_related(request, form, formsets, change)
+        if names is not None:
+            article_tags_set(
+                article=form.instance,
+                names=names,
+                user=request.user,
+                clear_needs_tags=False,
+            )
+
+    def save_model(self, request, obj, form, change):
+        if not obj.author_id:
+            obj.author = request.user
+        obj.last_editor = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Jetzt veröffentlichen"), permissions=["change"])
+    def publish_now(self, request, queryset):
+        outcome = articles_publish(articles=queryset, user=request.user)
+        self.report(request, outcome, *PUBLISH_MESSAGES)
+
+    @admin.action(
+        description=_("Zurückziehen (wieder Entwurf)"), permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        outcome = articles_unpublish(articles=queryset, user=request.user)
+        self.report(request, outcome, *UNPUBLISH_MESSAGES)
+
+    def report(self, request, outcome, done, refused):
+        """Tell the editor what a bulk action did and, per article, what the
+        model refused. VersionAdmin's changelist_view already wraps the action
+        in one revision with the user; we name it."""
+        count, refusals = outcome
+        for article, error in refusals:
+            reasons = " ".join(
+                message
+                for field_messages in error.message_dict.values()
+                for message in field_messages
+            )
+            title = article.title or f"#{article.pk}"
+            self.message_user(
+                request, refused % {"title": title, "errors": reasons}, messages.ERROR
+            )
+        if count:
+            summary = done % {"count": count}
+            reversion.set_comment(summary)
+            self.message_user(request, summary, messages.SUCCESS)

@@ -1,0 +1,12 @@
+"""Pages editors fill in: Impressum, Datenschutz, Barrierefreiheit."""
+
+from django.contrib import admin
+
+from ..models import Page
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}

@@ -1,0 +1,29 @@
+"""The admin site itself: its titles, and the third-party admins we replace."""
+
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag as UnusedTaggitTag
+
+admin.site.site_header = _("%(site)s – Redaktion") % {"site": settings.SITE_NAME}
+admin.site.site_title = settings.SITE_NAME
+
+# Our tags are articles.Tag; taggit's own admin would offer an empty table
+# and a "merge-tags" page that checks no permission at all.
+admin.site.unregister(UnusedTaggitTag)
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(AccessAttemptAdmin):
+    @admin.action(description=_("Abgelaufene Fehlversuche löschen"))
+    def cleanup_expired_attempts(self, request, queryset):
+        # django-axes 8.3 reads the request's attempt time, which only its
+        # login handlers set: without it the action fails with a 500.
+        request.axes_attempt_time = timezone.now()
+        return super().cleanup_expired_attempts(request, queryset)

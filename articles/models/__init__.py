@@ -1,0 +1,34 @@
+"""The articles app's models, one module per concern, re-exported so that
+`from articles.models import Article` keeps working (as Wagtail does)."""
+
+from .articles import (
+    RELATED_CANDIDATES_PER_TAG,
+    SEARCH_RESULTS_LIMIT,
+    TEASER_FIELDS,
+    Article,
+    ArticleQuerySet,
+    ArticleStatus,
+)
+from .credits import ImageCredit
+from .pages import Page
+from .places import FederalState, Municipality, MunicipalityKind
+from .tagging import ArticleTagging, Tag, TagChange, TaggedArticle, TagRedirect
+
+__all__ = [
+    "RELATED_CANDIDATES_PER_TAG",
+    "SEARCH_RESULTS_LIMIT",
+    "TEASER_FIELDS",
+    "Article",
+    "ArticleQuerySet",
+    "ArticleStatus",
+    "ArticleTagging",
+    "FederalState",
+    "ImageCredit",
+    "Municipality",
+    "MunicipalityKind",
+    "Page",
+    "Tag",
+    "TagChange",
+    "TaggedArticle",
+    "TagRedirect",
+]

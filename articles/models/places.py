@@ -1,0 +1,121 @@
+"""Where news happens: municipalities ("Kommunen") and their federal states."""
+
+import reversion
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ..page_cache import shown_to_readers
+from ..text import german_slugify
+
+
+class MunicipalityKind(models.TextChoices):
+    CITY = "stadt", _("Stadt")
+    MUNICIPALITY = "gemeinde", _("Gemeinde")
+    DISTRICT = "kreis", _("Kreis")
+    STATE = "land", _("Land")
+    FEDERATION = "bund", _("Bund")
+    OTHER = "sonstige", _("Sonstige")
+
+
+class FederalState(models.TextChoices):
+    BW = "BW", "Baden-Württemberg"
+    BY = "BY", "Bayern"
+    BE = "BE", "Berlin"
+    BB = "BB", "Brandenburg"
+    HB = "HB", "Bremen"
+    HH = "HH", "Hamburg"
+    HE = "HE", "Hessen"
+    MV = "MV", "Mecklenburg-Vorpommern"
+    NI = "NI", "Niedersachsen"
+    NW = "NW", "Nordrhein-Westfalen"
+    RP = "RP", "Rheinland-Pfalz"
+    SL = "SL", "Saarland"
+    SN = "SN", "Sachsen"
+    ST = "ST", "Sachsen-Anhalt"
+    SH = "SH", "Schleswig-Holstein"
+    TH = "TH", "Thüringen"
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def with_news_count(self, articles):
+        """Each municipality with `news_count`, its number of `articles`
+        (pass the published ones), alphabetical."""
+        counted = Q(articles__in=articles.values("pk"))
+        # Meta.ordering does not apply to aggregations: order explicitly.
+        return self.annotate(news_count=Count("articles", filter=counted)).order_by(
+            "name"
+        )
+
+    def directory(self, articles):
+        """The municipality directory: (federal state name, municipalities
+        with their news count) pairs, states alphabetical by name (not
+        code), municipalities without a state last."""
+        other = gettext("Ohne Bundesland")
+        groups = {}
+        for municipality in self.with_news_count(articles):
+            label = municipality.get_federal_state_display() or other
+            groups.setdefault(label, []).append(municipality)
+        return sorted(groups.items(), key=lambda item: (item[0] == other, item[0]))
+
+
+@shown_to_readers
+@reversion.register()
+class Municipality(models.Model):
+    name = models.CharField(
+        _("Name"), max_length=100, help_text=_("Wie im Text genannt, z. B. „Essen“.")
+    )
+    slug = models.SlugField(
+        _("Kurzname in der URL"),
+        max_length=100,
+        unique=True,
+        help_text=_("Wird aus dem Namen erzeugt, z. B. „kreis-wunsiedel“."),
+    )
+    kind = models.CharField(
+        _("Art"), max_length=20, choices=MunicipalityKind, default=MunicipalityKind.CITY
+    )
+    federal_state = models.CharField(
+        _("Bundesland"), max_length=2, choices=FederalState, blank=True
+    )
+    ags = models.CharField(
+        _("Amtlicher Gemeindeschlüssel (AGS)"),
+        max_length=8,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\d{8}\Z", _("Der AGS besteht aus genau 8 Ziffern, z. B. 05113000.")
+            )
+        ],
+        help_text=_("Optional, 8 Ziffern, z. B. 05113000 für Essen."),
+    )
+    population = models.PositiveIntegerField(_("Einwohnerzahl"), null=True, blank=True)
+    website = models.URLField(_("Website"), blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Kommune")
+        verbose_name_plural = _("Kommunen")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ags"],
+                condition=~Q(ags=""),
+                name="unique_municipality_ags",
+                violation_error_message=_("Eine Kommune mit diesem AGS gibt es schon."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = german_slugify(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:municipality", kwargs={"slug": self.slug})

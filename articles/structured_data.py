@@ -1,0 +1,118 @@
+"""What machines read about an article: schema.org NewsArticle as JSON-LD,
+and the canonical URL and photo that sharing tags (OpenGraph) name."""
+
+import json
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from .photos import photo_versions
+
+# static/img/logo.png: the publisher logo search engines show (600×60 px).
+LOGO = ("img/logo.png", 600, 60)
+
+# What json_script escapes: nothing inside the JSON can end the <script>.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def w3c_datetime(value):
+    """W3C/ISO 8601 to the second in Berlin time with its offset, as sitemaps
+    and schema.org expect, e.g. 2025-04-10T09:30:00+02:00."""
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def json_ld(data):
+    """`data` as JSON that is safe inside <script type="application/ld+json">."""
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(text)
+
+
+def image_objects(article, request):
+    """schema.org ImageObjects for every size of the photo, with its credit."""
+    credit = article.image_credit
+    objects = []
+    for url, width, height in photo_versions(article):
+        image = {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(url),
+            "contentUrl": request.build_absolute_uri(url),
+            "width": width,
+            "height": height,
+        }
+        if article.caption:
+            image["caption"] = article.caption
+        if credit:
+            image["creditText"] = str(credit)
+            image["creator"] = {"@type": "Person", "name": credit.creator}
+            image["copyrightNotice"] = f"© {credit}"
+            if credit.url:
+                image["license"] = credit.url
+            elif credit.licence:
+                image["license"] = {"@type": "CreativeWork", "name": credit.licence}
+        objects.append(image)
+    return objects
+
+
+def news_article(article, request):
+    """schema.org NewsArticle for one published article, as a dict."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    logo_path, logo_width, logo_height = LOGO
+    publisher = {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:index")),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(logo_path)),
+            "width": logo_width,
+            "height": logo_height,
+        },
+    }
+    author_name = article.author.get_full_name() if article.author else ""
+    if author_name:
+        author = {"@type": "Person", "name": author_name}
+    else:
+        author = {"@type": "Organization", "name": settings.SITE_NAME}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.title,
+        "alternativeHeadline": article.kicker,
+        "description": article.lead,
+        "inLanguage": "de-DE",
+        "datePublished": w3c_datetime(article.published_at),
+        "dateModified": w3c_datetime(article.updated_at),
+        "author": [author],
+        "publisher": publisher,
+        "keywords": [tag.name for tag in article.tags.all()],
+    }
+    images = image_objects(article, request)
+    if images:
+        data["image"] = images
+    return data
+
+
+def article_meta(article, request):
+    """What an article page's head shows: the canonical URL, the photo's
+    largest size for sharing, the dates, and the JSON-LD, ready to print."""
+    versions = photo_versions(article)
+    image = None
+    if versions:
+        url, width, height = versions[0]
+        image = {
+            "url": request.build_absolute_uri(url),
+            "width": width,
+            "height": height,
+        }
+    return {
+        "canonical": request.build_absolute_uri(article.get_absolute_url()),
+        "image": image,
+        "published": w3c_datetime(article.published_at),
+        "modified": w3c_datetime(article.updated_at),
+        "json_ld": json_ld(news_article(article, request)),
+    }
