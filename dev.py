@@ -6,23 +6,35 @@
                            an admin login, then the site on http://127.0.0.1:8000
     python3 dev.py test    virtualenv, dependencies, then the test suite
                            (extra arguments go to pytest)
+    python3 dev.py lock    write requirements/*.txt from pyproject.toml's
+                           ranges, keeping the pinned versions that still
+                           fit (--upgrade: the newest that fit)
 
-Needs only Python 3.11 and git. Dependencies are reinstalled only when
-pyproject.toml changes.
+Needs only Python 3.11 and git. Dependencies are installed from
+requirements/dev.txt, the tested versions with their hashes, and reinstalled
+only when that file changes.
 """
 
 import hashlib
 import os
 import subprocess
 import sys
-import tomllib
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
-STAMP = VENV / ".pyproject-sha256"
+STAMP = VENV / ".requirements-sha256"
+RUNTIME_LOCK = ROOT / "requirements" / "runtime.txt"  # what production installs
+DEV_LOCK = ROOT / "requirements" / "dev.txt"  # runtime plus tests and tools
+# Pins for Python 3.11 on Linux, with the hashes of every file of each pinned
+# release (wheels for all platforms and the source archive).
+COMPILE = (
+    "pip", "compile", "pyproject.toml", "--generate-hashes",
+    "--python-version", "3.11", "--python-platform", "linux", "--no-header",
+    "--quiet",
+)  # fmt: skip
 
 DEMO_ADMIN = ("admin", "admin")  # local demo only; never created in production
 ENSURE_ADMIN = (
@@ -44,17 +56,13 @@ def run(*args, env=None):
 
 
 def ensure_environment():
-    """Create .venv and install pyproject's dependencies when they changed."""
+    """Create .venv and install the locked dependencies when they changed."""
     if not PYTHON.exists():
         step("Creating the virtual environment in .venv")
         venv.create(VENV, with_pip=True)
-    pyproject = (ROOT / "pyproject.toml").read_bytes()
-    digest = hashlib.sha256(pyproject).hexdigest()
+    digest = hashlib.sha256(DEV_LOCK.read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == digest:
         return
-    config = tomllib.loads(pyproject.decode())
-    requirements = config["project"]["dependencies"]
-    requirements += config["dependency-groups"]["dev"]
     step("Installing dependencies (the first run takes a minute or two)")
     run(
         PYTHON,
@@ -64,9 +72,36 @@ def ensure_environment():
         "--disable-pip-version-check",
         "--progress-bar",
         "on",
-        *requirements,
+        "--require-hashes",
+        "--requirement",
+        DEV_LOCK,
     )
     STAMP.write_text(digest)
+
+
+def lock(args):
+    """Compile pyproject.toml's ranges into the two lock files with uv; the
+    development lock is constrained to the runtime pins, so both agree."""
+    upgrade = ["--upgrade"] if "--upgrade" in args else []
+    uv = VENV / "bin" / "uv"
+    if not uv.exists():  # a first lock, or one that adds uv itself
+        run(PYTHON, "-m", "pip", "install", "--quiet", "uv")
+    step(f"Locking the runtime dependencies in {RUNTIME_LOCK.relative_to(ROOT)}")
+    run(uv, *COMPILE, *upgrade, "--output-file", RUNTIME_LOCK)
+    step(
+        f"Locking runtime and development dependencies in {DEV_LOCK.relative_to(ROOT)}"
+    )
+    run(
+        uv,
+        *COMPILE,
+        *upgrade,
+        "--group",
+        "dev",
+        "--constraint",
+        RUNTIME_LOCK,
+        "--output-file",
+        DEV_LOCK,
+    )
 
 
 def serve():
@@ -95,8 +130,13 @@ def test(pytest_args):
 
 def main():
     command, *rest = sys.argv[1:] or ["help"]
-    if command not in ("setup", "serve", "test"):
+    if command not in ("setup", "serve", "test", "lock"):
         sys.exit(__doc__)
+    if command == "lock":
+        if not PYTHON.exists():
+            venv.create(VENV, with_pip=True)
+        lock(rest)
+        return
     ensure_environment()
     if command == "serve":
         serve()
