@@ -18,7 +18,8 @@ from django.conf import settings
 from tests.http_client import Browser
 
 PORTS = range(8750, 8800)
-REDIS_URL = "redis://127.0.0.1:6379/7"  # a Redis database of its own, flushed
+# A Redis database of its own, flushed; concurrent runs set another number.
+REDIS_URL = os.environ.get("SCALE_OUT_REDIS_URL", "redis://127.0.0.1:6379/7")
 SERVER_URL = os.environ.get("SCALE_OUT_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 
