@@ -107,6 +107,7 @@ def lock(args):
 def serve():
     env = {**os.environ}
     env.setdefault("DJANGO_DEBUG", "1")
+    env.setdefault("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
     manage = (PYTHON, "manage.py")
     step("Applying migrations")
     run(*manage, "migrate", "--no-input", env=env)

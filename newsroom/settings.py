@@ -213,9 +213,27 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Kommune Digital")
+# The site's public address, e.g. https://news.example.de: absolute links in
+# mails, and in feeds, sitemaps and JSON-LD instead of the request's Host.
+SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").rstrip("/")
 # Where readers report accessibility barriers (footer and accessibility page).
 ACCESSIBILITY_CONTACT = os.environ.get(
     "NEWSROOM_ACCESSIBILITY_CONTACT", "barrierefreiheit@example.org"
+)
+
+# Mail (review notifications, newsletters): SMTP when DJANGO_EMAIL_HOST is
+# set, otherwise printed to the console of the process that sends it.
+if os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "redaktion@example.org"
 )
 
 LOGGING = {
