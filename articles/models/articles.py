@@ -328,6 +328,13 @@ class Article(models.Model):
         verbose_name = _("Artikel")
         verbose_name_plural = _("Artikel")  # Django would guess "Artikels"
         ordering = ["-published_at", "-pk"]
+        # Editors submit for review; publishers ("Chef vom Dienst") decide.
+        permissions = [
+            (
+                "publish_article",
+                _("Kann Artikel veröffentlichen, planen und zurückziehen"),
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "published_at"]),
             # A municipality's articles, newest first (page and sidebar).
