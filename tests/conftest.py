@@ -2,8 +2,20 @@ import os
 import shutil
 
 import pytest
+from django.test import override_settings
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Hash test users' passwords with MD5: PBKDF2 is slow on purpose and
+    cost about half a second per user. The servers tests start as separate
+    processes keep the production hasher."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
