@@ -7,6 +7,22 @@ from django.test import override_settings
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session")
+def require():
+    """require(condition, message): skip on a developer's machine without
+    `condition`; fail under CI=true, where .ci/run provides every tool and
+    service."""
+
+    def require(condition, message):
+        if condition:
+            return
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+    return require
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher():
     """Hash test users' passwords with MD5: PBKDF2 is slow on purpose and

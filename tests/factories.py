@@ -65,11 +65,15 @@ def make_hidden_article(state, **fields):
     return make_article(**{**fields, **HIDDEN_STATES[state]()})
 
 
+PASSWORD = "geheim-123"
+
+
 def make_user(*, groups=(), **fields):
-    """A staff user (not superuser) in `groups`, e.g. ("Moderation",)."""
+    """A staff user (not superuser) in `groups`, e.g. ("Moderation",), with
+    the password PASSWORD."""
     fields.setdefault("username", f"user{next(_numbers)}")
     fields.setdefault("is_staff", True)
-    user = User.objects.create_user(password="geheim-123", **fields)
+    user = User.objects.create_user(password=PASSWORD, **fields)
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
     return user
