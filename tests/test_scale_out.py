@@ -108,28 +108,3 @@ def test_edit_through_one_server_is_fresh_on_the_other(app_servers):
     fresh = reader.get(page)
     assert "Stadt startet Instagram-Kanal" in fresh
     assert "TikTok-Kanal" not in fresh
-
-
-def test_object_storage_keeps_uploads_off_the_app_servers():
-    code = (
-        "import django; django.setup(); "
-        "from django.conf import settings; "
-        "from django.core.files.storage import storages; s = storages['default']; "
-        "print(type(s).__name__, s.bucket_name, settings.SERVE_MEDIA, "
-        "s.url('articles/2025/04/foto.jpg'))"
-    )
-    env = environment(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DJANGO_SECRET_KEY="x",
-        AWS_STORAGE_BUCKET_NAME="newsroom-media",
-        AWS_S3_ENDPOINT_URL="https://s3.example.de",
-        AWS_S3_CUSTOM_DOMAIN="media.example.de",
-    )
-    result = run_python(env, "-c", code)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
-        "S3Storage",
-        "newsroom-media",
-        "False",
-        "https://media.example.de/articles/2025/04/foto.jpg",
-    ]

@@ -1,23 +1,24 @@
-import time
+"""The page cache for anonymous readers (articles/cache.py): cached pages
+cost no query, every change an editor or moderator makes shows at once on
+every page, scheduled moments expire pages by themselves, and editors always
+get fresh private pages."""
+
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Municipality, Tag
-from tests.factories import make_article, make_credit, make_jpeg, make_municipality
+from tests.factories import (
+    make_archive,
+    make_article,
+    make_credit,
+    make_jpeg,
+    make_municipality,
+)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 def html(client, url):
@@ -142,34 +143,36 @@ def test_deleted_article_disappears_from_every_page(client, story):
         assert "Stadt startet TikTok-Kanal" not in html(client, url)
 
 
-def test_scheduled_article_appears_when_its_time_comes(client):
-    make_article(title="Schon erschienen")
-    soon = timezone.now() + timedelta(seconds=2)
-    make_article(title="Geplante Meldung", published_at=soon)
-
-    assert "Geplante Meldung" not in html(client, reverse("articles:index"))
-    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.2)
-
-    # No signal fired: the page expired when published() started to show it.
-    assert "Geplante Meldung" in html(client, reverse("articles:index"))
-
-
-def test_article_leaves_cached_pages_when_its_end_of_publication_comes(client):
+@pytest.mark.parametrize(
+    ("field", "shown_before"),
+    [("published_at", False), ("unpublish_at", True)],
+    ids=["scheduled publication", "end of publication"],
+)
+def test_cached_page_turns_fresh_when_an_articles_time_comes(
+    client, time_machine, django_assert_num_queries, field, shown_before
+):
+    """No signal fires when a scheduled moment comes: the page cache must
+    expire the page then by itself. The clock is moved, not waited for; it
+    moves the cache's clock (time.time()) and the ORM's (timezone.now())."""
+    start = timezone.now().replace(microsecond=0)
+    time_machine.move_to(start, tick=False)
+    moment = start + timedelta(minutes=2)
     make_article(title="Bleibt online")
-    soon = timezone.now() + timedelta(seconds=2)
-    make_article(title="Befristete Meldung", unpublish_at=soon)
+    make_article(title="Meldung mit Termin", **{field: moment})
+    home = reverse("articles:index")
+    assert ("Meldung mit Termin" in html(client, home)) == shown_before
 
-    assert "Befristete Meldung" in html(client, reverse("articles:index"))
-    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.2)
+    time_machine.move_to(moment - timedelta(seconds=1))
+    with django_assert_num_queries(0):  # still the page cached at the start
+        assert ("Meldung mit Termin" in html(client, home)) == shown_before
 
-    # No signal fired: the page expired when published() stopped showing it.
-    assert "Befristete Meldung" not in html(client, reverse("articles:index"))
+    time_machine.move_to(moment)
+    assert ("Meldung mit Termin" in html(client, home)) != shown_before
 
 
-def test_editors_always_get_fresh_private_pages(client, story, django_user_model):
+def test_editors_always_get_fresh_private_pages(client, story, editor):
     article, _neighbour = story
     html(client, article.get_absolute_url())  # cached for anonymous readers
-    editor = django_user_model.objects.create_user("redakteurin", password="x")
     client.force_login(editor)
 
     Article.objects.filter(pk=article.pk).update(title="Ohne Signal geändert")
@@ -181,11 +184,10 @@ def test_editors_always_get_fresh_private_pages(client, story, django_user_model
 
 
 def test_lists_never_count_and_show_a_new_page_at_once(
-    client, django_user_model, django_assert_num_queries
+    client, editor, django_assert_num_queries
 ):
-    for _number in range(20):
-        make_article()
-    client.force_login(django_user_model.objects.create_user("redakteur"))
+    make_archive(20)
+    client.force_login(editor)
     home = reverse("articles:index")
 
     # 21 rows tell whether an older page exists; no count to cache
