@@ -34,7 +34,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,10 +44,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-# bench/run.py, next to this file: its archive builder and constants.
+# bench/run.py, next to this file: its archive builder and constants; it
+# also puts the repository on sys.path for tests.servers.
 from run import BENCH_DIR, POSTGRES, ROOT, WORDS, build, recreate_postgres_database, say
 
-sys.path.insert(0, str(ROOT))  # tests.http_client
+from tests.servers import Browser, Gunicorn, ServerError, serving, stop
 
 DATABASE = "newsroom_load"
 REDIS = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -100,6 +100,8 @@ def main():
             run_load_test(args, figures, stack)
     except KeyboardInterrupt:
         sys.exit("bench/load.py interrupted; everything it started is stopped.")
+    except ServerError as error:
+        sys.exit(f"bench/load.py: {error}")
     report(figures, ROOT / args.out)
 
 
@@ -124,10 +126,19 @@ def check_services():
 def run_load_test(args, figures, stack):
     say(f"==> Database {DATABASE}: archive of {args.articles:,} articles")
     paths = set_up(args.articles)
-    port = free_port()
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
+    server = Gunicorn(
+        dict(os.environ),  # production-like, as main() set it
+        log=BENCH_DIR / "load-gunicorn.log",
+        workers=args.workers,
+        ports=PORTS,
+        options=["--log-level", "warning"],
+    )
+    port, base = server.port, server.url
     say(f"==> gunicorn on {HOST}:{port}, {args.workers} sync workers, Redis {REDIS}")
-    server = stack.enter_context(Gunicorn(port, args.workers))
-    base = f"http://{HOST}:{port}"
+    stack.enter_context(serving(server, timeout=120))
     memory = stack.enter_context(MemorySampler(server.process.pid))
     say(f"==> Warming the cache: {len(set(paths))} distinct URLs, each must be 200")
     for path in sorted({path for _kind, path in paths}):
@@ -242,14 +253,6 @@ def url_mix(count=20_000):
     return paths
 
 
-def free_port():
-    for port in PORTS:
-        with socket.socket() as probe:
-            if probe.connect_ex((HOST, port)) != 0:
-                return port
-    sys.exit(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
-
-
 def fetch(url, timeout=30):
     """(status, body) of a GET as a reader without cookies sends it."""
     try:
@@ -257,52 +260,6 @@ def fetch(url, timeout=30):
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, ""
-
-
-class Gunicorn:
-    def __init__(self, port, workers):
-        self.port, self.workers = port, workers
-
-    def __enter__(self):
-        import redis
-
-        redis.Redis.from_url(REDIS).flushdb()
-        self.log = (BENCH_DIR / "load-gunicorn.log").open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "newsroom.wsgi",
-             "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers),
-             "--log-level", "warning"],
-            cwd=ROOT,
-            stderr=self.log,
-        )  # fmt: skip
-        try:  # __exit__ does not run if __enter__ fails
-            for _attempt in range(300):
-                if self.process.poll() is not None:
-                    sys.exit(f"gunicorn exited; see {self.log.name}")
-                try:
-                    urllib.request.urlopen(f"http://{HOST}:{self.port}/", timeout=30)
-                    return self
-                except OSError:  # refused, reset or timed out: not up yet
-                    time.sleep(0.1)
-            sys.exit(f"gunicorn did not answer on port {self.port}")
-        except BaseException:
-            self.__exit__()
-            raise
-
-    def __exit__(self, *exc):
-        stop(self.process)
-        self.log.close()
-        return False
-
-
-def stop(process):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # Memory: RSS of the master and its workers from /proc.
@@ -483,8 +440,6 @@ class Editor:
         self.figures = {"published": False}
 
     def run(self):
-        from tests.http_client import Browser
-
         time.sleep(self.start_after)
         stamp = time.strftime("%H%M%S")
         title = f"Lasttest {stamp}: Kreistag beschliesst Glasfaserausbau"

@@ -29,12 +29,12 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.servers starts gunicorn for us and the tests
 BENCH_DIR = ROOT / "var" / "bench"
 CHART = ROOT / "docs" / "benchmark.png"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
@@ -59,15 +59,14 @@ def say(message):
 
 
 def base_env(database_url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.pop("REDIS_URL", None)
-    return {
-        **env,
-        "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "PYTHONPATH": str(ROOT),
-    }
+    from tests.servers import environment
+
+    return environment(
+        DJANGO_SECRET_KEY="benchmark-only-not-secret",
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        PYTHONPATH=str(ROOT),
+    )
 
 
 def database_url(database):
@@ -489,35 +488,28 @@ def deep_page(client):
     return {"key": key, "median_ms": median}
 
 
-class gunicorn:
-    """gunicorn on 127.0.0.1:PORT, with the page cache on or off."""
+@contextlib.contextmanager
+def gunicorn(database, cached):
+    """gunicorn (2 workers) on 127.0.0.1:PORT, with the page cache on or off;
+    its base URL. Its log: var/bench/gunicorn-<database>.log."""
+    from tests.servers import Gunicorn, ServerError, serving
 
-    def __init__(self, database, cached):
-        self.env = base_env(database_url(database))
-        self.env["NEWSROOM_PAGE_CACHE_SECONDS"] = "600" if cached else "0"
-        if cached and redis_answers():
-            self.env["REDIS_URL"] = REDIS
-
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind",
-             f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"],
-            cwd=ROOT,
-            env=self.env,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{PORT}"
-        for _attempt in range(300):
-            try:  # answers once a worker has loaded the app
-                urllib.request.urlopen(base, timeout=5)
-                return base
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        self.process.terminate()
-        sys.exit(f"gunicorn did not start on port {PORT}")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+    env = base_env(database_url(database))
+    env["NEWSROOM_PAGE_CACHE_SECONDS"] = "600" if cached else "0"
+    if cached and redis_answers():
+        env["REDIS_URL"] = REDIS
+    try:
+        server = Gunicorn(
+            env,
+            log=BENCH_DIR / f"gunicorn-{database}.log",
+            workers=2,
+            ports=[PORT],
+            options=["--log-level", "warning"],
+        )
+        with serving(server):
+            yield server.url
+    except ServerError as error:
+        sys.exit(f"bench/run.py: {error}")
 
 
 def redis_answers():

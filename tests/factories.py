@@ -2,17 +2,29 @@
 only what it is about."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import count
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import MultiWidget
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, ArticleStatus, ImageCredit, Municipality
+from articles.models import (
+    Article,
+    ArticleStatus,
+    ImageCredit,
+    Municipality,
+    TaggedArticle,
+)
 
 _numbers = count(1)
+
+
+def berlin(*args):
+    """An aware datetime in the site's time zone: berlin(2025, 3, 31, 23, 30)."""
+    return timezone.make_aware(datetime(*args))
 
 
 def make_municipality(**fields):
@@ -49,6 +61,45 @@ def make_article(*, tags=(), **fields):
     return article
 
 
+def make_archive(size, *, tags=(), step=timedelta(hours=1), **fields):
+    """`size` articles alike, newest first: the first from make_article(),
+    the others copied from it with bulk inserts, each `step` older (photo,
+    renditions, municipality, credit and tags included). Quick at any size,
+    for the archives that query budgets are measured on."""
+    first = make_article(tags=tags, **fields)
+    values = {
+        field.attname: field.value_from_object(first)
+        for field in Article._meta.concrete_fields
+        # PostgreSQL's trigger writes the search vector of every new row.
+        if not field.primary_key and field.name != "search_vector"
+    }
+    values["image"] = first.image.name
+    copies = Article.objects.bulk_create(
+        (
+            Article(
+                **values
+                | {
+                    "title": f"{first.title} ({number})",
+                    "slug": f"{first.slug}-{number}",
+                    "published_at": first.published_at - step * number,
+                }
+            )
+            for number in range(1, size)
+        ),
+        batch_size=2000,
+    )
+    first_tags = list(first.tags.all())
+    TaggedArticle.objects.bulk_create(
+        (
+            TaggedArticle(content_object_id=copy.pk, tag=tag)
+            for copy in copies
+            for tag in first_tags
+        ),
+        batch_size=2000,
+    )
+    return [first, *copies]
+
+
 # Every way an article is hidden from readers, as the fields that make it so.
 # Each test of "nothing unpublished" runs once per entry.
 HIDDEN_STATES = {
@@ -65,11 +116,56 @@ def make_hidden_article(state, **fields):
     return make_article(**{**fields, **HIDDEN_STATES[state]()})
 
 
+PASSWORD = "geheim-123"
+
+
 def make_user(*, groups=(), **fields):
-    """A staff user (not superuser) in `groups`, e.g. ("Moderation",)."""
+    """A staff user (not superuser) in `groups`, e.g. ("Moderation",), with
+    the password PASSWORD."""
     fields.setdefault("username", f"user{next(_numbers)}")
     fields.setdefault("is_staff", True)
-    user = User.objects.create_user(password="geheim-123", **fields)
+    user = User.objects.create_user(password=PASSWORD, **fields)
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
     return user
+
+
+def article_form(**fields):
+    """POST data of the editors' article form: a complete article, ready to
+    publish, with `fields` changed (e.g. status=ArticleStatus.DRAFT,
+    image=make_jpeg())."""
+    data = {
+        "kicker": "Essen",
+        "title": "Stadt startet TikTok-Kanal",
+        "slug": "tiktok",
+        "lead": "Nun kommt TikTok dazu.",
+        "body": "<p>Text</p>",
+        "status": ArticleStatus.PUBLISHED,
+        "published_at_0": "10.04.2025",
+        "published_at_1": "09:30:00",
+        "unpublish_at_0": "",
+        "unpublish_at_1": "",
+        "tags": "",
+    }
+    return data | fields
+
+
+def admin_form_data(response):
+    """The POST data of the admin form that `response` rendered, the way a
+    browser would submit it unchanged (the photo is not sent again)."""
+    form = response.context["adminform"].form
+    data = {}
+    for bound_field in form:
+        widget = bound_field.field.widget
+        value = bound_field.value()
+        if isinstance(widget, MultiWidget):
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for index, (subwidget, part) in enumerate(
+                zip(widget.widgets, parts, strict=True)
+            ):
+                data[f"{bound_field.html_name}_{index}"] = (
+                    subwidget.format_value(part) or ""
+                )
+        elif value is not None and bound_field.name != "image":
+            data[bound_field.html_name] = widget.format_value(value) or ""
+    return data

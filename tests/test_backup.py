@@ -1,3 +1,6 @@
+"""manage.py backup and restore: everything back after a lost server;
+nothing overwritten, nothing changed by a file that is no backup."""
+
 import shutil
 
 import pytest
@@ -11,7 +14,9 @@ from articles.management.commands.backup import media_files
 from articles.models import Article, ImageCredit, Municipality, Tag
 from tests.factories import make_article, make_credit, make_jpeg, make_municipality
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional: backup and restore run their own transactions. Serialized
+# rollback gives the next test back the rows the migrations wrote.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def wipe(media_root):
@@ -27,10 +32,7 @@ def stored_files():
     }
 
 
-def test_backup_then_restore_brings_everything_back(
-    tmp_path, settings, django_user_model
-):
-    editor = django_user_model.objects.create_user("redakteurin")
+def test_backup_then_restore_brings_everything_back(tmp_path, settings, editor):
     essen = make_municipality(name="Essen", ags="05113000")
     credit = make_credit(creator="victor69", source="123rf.com")
     with reversion.create_revision():

@@ -1,3 +1,6 @@
+"""The demo content (manage.py load_demo): the reference's stories, loaded
+once however often the command runs."""
+
 import pytest
 from django.core.management import call_command
 
@@ -22,8 +25,7 @@ def test_demo_content_loads_the_reference_stories_once(client):
     assert nolis.municipality is None
 
 
-def test_demo_essen_page_has_fifteen_related_teasers(client):
-    call_command("load_demo")
+def test_demo_essen_page_has_fifteen_related_teasers(client, demo_site):
     essen = Article.objects.get(slug="essen-stadt-startet-tiktok-kanal")
     response = client.get(essen.get_absolute_url())
     teasers = response.context["related_articles"]

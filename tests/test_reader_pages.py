@@ -1,25 +1,35 @@
-"""The reader site around the article page: layout, home, municipalities,
-archive, search, footer pages, error pages and HTTP caching."""
+"""The reader site: layout, article page, home, topic and municipality
+pages, archive, footer pages, error pages, keyset pagination of the lists,
+query budgets and HTTP caching; and readers in a real browser, on a desktop
+and on a phone."""
 
-import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus, FederalState, Page
 from articles.views import server_error
-from tests.factories import make_article, make_credit, make_jpeg, make_municipality
+from tests.factories import (
+    HIDDEN_STATES,
+    berlin,
+    make_archive,
+    make_article,
+    make_credit,
+    make_hidden_article,
+    make_jpeg,
+    make_municipality,
+    make_user,
+)
+from tests.html import parse_html
 
 pytestmark = pytest.mark.django_db
 
-
-def berlin(*args):
-    return timezone.make_aware(datetime(*args))
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def titles(response):
@@ -53,50 +63,109 @@ def test_barrier_report_address_comes_from_settings(client, settings):
     assert 'href="mailto:barrieren@essen.de"' in html
 
 
-@pytest.mark.parametrize("slug", ["impressum", "datenschutz", "barrierefreiheit"])
-def test_footer_pages_exist_with_placeholder_text(client, slug):
-    response = client.get(reverse("articles:page", kwargs={"slug": slug}))
-    assert response.status_code == 200
-    assert "Platzhalter" in response.content.decode()
+# The article page
 
 
-def test_editors_page_text_is_shown_and_cleaned(client):
-    page = Page.objects.get(slug="impressum")
-    page.body = "<p>Stadt Essen, Rathaus</p><script>alert(1)</script>"
-    page.save()
-    html = client.get(page.get_absolute_url()).content.decode()
-    assert "<p>Stadt Essen, Rathaus</p>" in html
-    assert "<script>alert" not in html
+def test_article_page_shows_every_part_of_the_reference(client):
+    essen = make_municipality(name="Essen")
+    article = make_article(
+        municipality=essen,
+        kicker="",
+        title="Stadt startet TikTok-Kanal",
+        lead="Nun kommt TikTok dazu.",
+        body="<p>Seit zehn Jahren in sozialen Netzwerken.</p>",
+        image=make_jpeg(),
+        alt_text="Ein Smartphone mit Abspielknopf",
+        caption="Kurze Videos für junge Menschen.",
+        image_credit=make_credit(creator="victor69", source="123rf.com"),
+        published_at=timezone.now() - timedelta(hours=1),
+        tags=["Soziale Medien"],
+    )
+    make_article(title="Digitales Rathaus ist eröffnet", kicker="Panketal")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert '<p class="kicker">Essen</p>' in html
+    assert "<h1>Stadt startet TikTok-Kanal</h1>" in html
+    assert '<p class="lead">Nun kommt TikTok dazu.</p>' in html
+    assert 'alt="Ein Smartphone mit Abspielknopf"' in html
+    assert 'width="800" height="450"' in html
+    assert "Bildquelle: victor69/123rf.com" in html
+    assert "<p>Seit zehn Jahren in sozialen Netzwerken.</p>" in html
+    assert '<a href="/thema/soziale-medien/">Soziale Medien</a>' in html
+    assert "Panketal: Digitales Rathaus ist eröffnet" in html
+    # Parts appear in the reference's order.
+    positions = [
+        html.index(part)
+        for part in ("kicker", "<h1>", 'class="lead"', "Bildquelle", "Seit zehn")
+    ]
+    assert positions == sorted(positions)
 
 
-def test_unknown_address_gets_the_german_404_page_in_the_layout(client):
-    response = client.get("/gibt-es-nicht/")
-    html = response.content.decode()
+def test_teaser_shows_date_lead_and_a_named_more_link(client):
+    article = make_article()
+    make_article(
+        kicker="Bonn",
+        title="Website in elf Sprachen",
+        lead="Eine Software übersetzt.",
+        published_at=berlin(2025, 4, 3, 23, 30),
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert ">Bonn: Website in elf Sprachen</a>" in html
+    assert "[03.04.2025] Eine Software übersetzt." in html
+    assert (
+        'mehr...<span class="visually-hidden"> Website in elf Sprachen</span>' in html
+    )
+
+
+def test_article_url_is_readable_and_stable():
+    article = make_article(slug="essen-stadt-startet-tiktok-kanal")
+    assert article.get_absolute_url() == "/artikel/essen-stadt-startet-tiktok-kanal/"
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_hidden_article_answers_404(client, state):
+    hidden = make_hidden_article(state, title="Geheime Meldung")
+    response = client.get(hidden.get_absolute_url())
     assert response.status_code == 404
-    assert "Seite nicht gefunden" in html
-    assert 'href="/seite/impressum/"' in html
+    assert "Geheime Meldung" not in response.content.decode()
 
 
-def test_500_page_renders_in_the_layout_without_database(django_assert_num_queries):
-    request = RequestFactory().get("/")
-    with django_assert_num_queries(0):
-        response = server_error(request)
-    html = response.content.decode()
-    assert response.status_code == 500
-    assert "Technischer Fehler" in html
-    assert "Kommune Digital" in html
-    assert 'href="/seite/barrierefreiheit/"' in html
-
-
-def test_failing_page_gets_the_german_500_page(client, settings):
-    settings.ROOT_URLCONF = "tests.urls_failing"
-    client.raise_request_exception = False
-    response = client.get("/kaputt/")
-    assert response.status_code == 500
-    assert "Technischer Fehler" in response.content.decode()
+@pytest.mark.parametrize("archive_size", [20, 200])
+def test_article_page_costs_three_queries_at_any_size(
+    client, django_assert_num_queries, archive_size
+):
+    place = make_municipality()
+    article = make_article(
+        municipality=place,
+        image=make_jpeg(),
+        alt_text="Ein Rathaus",
+        image_credit=make_credit(),
+        author=make_user(first_name="Maria", last_name="Muster"),
+        tags=["Open Data", "KI"],
+    )
+    make_archive(archive_size, municipality=place, tags=["Open Data"])
+    # the article with municipality, credit and author (JSON-LD names the
+    # author), its tags, the sidebar
+    with django_assert_num_queries(3):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert len(response.context["related_articles"]) == 15
 
 
 # Home
+
+
+def test_home_lists_latest_published_articles_linking_to_them(client):
+    now = timezone.now()
+    older = make_article(title="Ältere Meldung", published_at=now - timedelta(days=3))
+    newer = make_article(title="Neuere Meldung", published_at=now - timedelta(days=1))
+    make_article(title="Entwurf", status=ArticleStatus.DRAFT)
+    html = client.get(reverse("articles:index")).content.decode()
+    assert html.index("Neuere Meldung") < html.index("Ältere Meldung")
+    assert f'href="{older.get_absolute_url()}"' in html
+    assert f'href="{newer.get_absolute_url()}"' in html
+    assert "Entwurf" not in html
 
 
 def test_home_teaser_shows_thumbnail_with_credit_line(client):
@@ -121,10 +190,9 @@ def test_home_teaser_shows_thumbnail_with_credit_line(client):
 def test_home_costs_one_query_at_any_size(
     client, django_assert_num_queries, archive_size
 ):
-    credit = make_credit()
-    photo = make_jpeg(size=(500, 300))
-    for _number in range(archive_size):
-        make_article(image=photo, image_credit=credit)
+    make_archive(
+        archive_size, image=make_jpeg(size=(500, 300)), image_credit=make_credit()
+    )
     with django_assert_num_queries(1):  # 21 teasers: the page and "is there more"
         response = client.get(reverse("articles:index"))
     assert "Bildquelle" in response.content.decode()
@@ -147,17 +215,15 @@ def test_list_pages_cost_fixed_queries_at_any_size(
 ):
     essen = make_municipality(name="Essen", federal_state=FederalState.NW)
     make_municipality(name="Bonn", federal_state=FederalState.NW)
-    credit = make_credit()
-    photo = make_jpeg(size=(500, 300))
-    for _number in range(archive_size):
-        make_article(
-            municipality=essen,
-            lead="Neues aus dem Rathaus",
-            published_at=berlin(2025, 3, 10, 12),
-            image=photo,
-            image_credit=credit,
-            tags=["Open Data"],
-        )
+    make_archive(
+        archive_size,
+        municipality=essen,
+        lead="Neues aus dem Rathaus",
+        published_at=berlin(2025, 3, 10, 12),
+        image=make_jpeg(size=(500, 300)),
+        image_credit=make_credit(),
+        tags=["Open Data"],
+    )
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
@@ -170,25 +236,26 @@ LISTS = ["/", "/thema/open-data/", "/kommune/essen/", "/archiv/2025/03/"]
 
 def link(response, rel):
     """The query string of the page's rel=prev/next link, or None."""
-    found = re.search(rf'href="\?([^"]+)" rel="{rel}"', response.content.decode())
-    return found and found[1].replace("&amp;", "&")
+    href = parse_html(response.content.decode()).link(rel)
+    return href and href.removeprefix("?")
 
 
 @pytest.fixture
 def archive():
     """45 published articles of one list, several sharing a publication
-    time, among articles the list must not show."""
+    time, among articles the list must not show (a draft, a scheduled one)."""
     essen = make_municipality(name="Essen")
-    published = [
-        make_article(
-            title=f"Meldung {number}",
-            municipality=essen,
-            published_at=berlin(2025, 3, 1 + number // 3, 9),  # 3 per moment
-            tags=["Open Data"],
-        )
-        for number in range(45)
-    ]
+    published = make_archive(45, municipality=essen, tags=["Open Data"])
+    for number, article in enumerate(published):
+        article.published_at = berlin(2025, 3, 1 + number // 3, 9)  # 3 per moment
+    Article.objects.bulk_update(published, ["published_at"])
     make_article(title="Entwurf", municipality=essen, status=ArticleStatus.DRAFT)
+    make_article(
+        title="Geplant",
+        municipality=essen,
+        published_at=timezone.now() + timedelta(hours=1),
+        tags=["Open Data"],
+    )
     return sorted(published, key=lambda a: (a.published_at, a.pk), reverse=True)
 
 
@@ -262,6 +329,40 @@ def test_old_page_numbers_redirect_to_the_first_page(client, archive, url):
     assert client.get(url, {"page": "x"}).url == url
 
 
+# Topic pages
+
+
+def test_topic_page_lists_only_published_articles_with_that_tag(client):
+    make_article(title="Portal startet", tags=["Bürgerportal"])
+    make_article(title="Anderes Thema", tags=["Open Data"])
+    make_article(title="Entwurf", status=ArticleStatus.DRAFT, tags=["Bürgerportal"])
+    response = client.get("/thema/buergerportal/")
+    html = response.content.decode()
+    assert "Thema: Bürgerportal" in html
+    assert "Portal startet" in html
+    assert "Anderes Thema" not in html and "Entwurf" not in html
+
+
+@pytest.mark.parametrize("url", ["/thema/gibt-es-nicht/", "/kommune/atlantis/"])
+def test_unknown_topic_or_municipality_answers_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_topic_of_a_tag_only_drafts_use_answers_404(client):
+    """The name of a tag made for an unpublished story reveals nothing."""
+    make_article(status=ArticleStatus.DRAFT, tags=["Fusion der Stadtwerke"])
+    for url in [
+        "/thema/fusion-der-stadtwerke/",
+        "/feeds/thema/fusion-der-stadtwerke/rss/",
+        "/feeds/thema/fusion-der-stadtwerke/atom/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Fusion der Stadtwerke" not in response.content.decode()
+    make_article(tags=["Fusion der Stadtwerke"])
+    assert client.get("/thema/fusion-der-stadtwerke/").status_code == 200
+
+
 # Municipalities
 
 
@@ -298,21 +399,6 @@ def test_municipality_page_lists_only_its_published_news(client):
     assert "Meldungen aus Essen" in response.content.decode()
 
 
-def test_municipality_page_is_paginated(client):
-    essen = make_municipality(name="Essen")
-    for _number in range(23):
-        make_article(municipality=essen)
-    first = client.get(essen.get_absolute_url())
-    second = client.get(
-        essen.get_absolute_url(), {"nach": first.context["page_obj"].next_key()}
-    )
-    assert len(second.context["page_obj"]) == 3
-
-
-def test_unknown_municipality_answers_404(client):
-    assert client.get("/kommune/atlantis/").status_code == 404
-
-
 # Archive
 
 
@@ -345,114 +431,66 @@ def test_impossible_or_empty_month_answers_404(client, path):
     assert client.get(path).status_code == 404
 
 
-# Search
+# Footer pages
 
 
-def test_search_finds_words_in_kicker_title_lead_and_body(client):
-    make_article(kicker="Gütersloh", title="Eins")
-    make_article(title="Neues Bürgerportal")
-    make_article(title="Drei", lead="Das Bürgerportal wächst.")
-    make_article(title="Vier", body="<p>Mehr zum Bürgerportal.</p>")
-    make_article(title="Entwurf zum Bürgerportal", status=ArticleStatus.DRAFT)
-    make_article(title="Anderes Thema")
-    found = titles(client.get(reverse("articles:search"), {"q": "Bürgerportal"}))
-    assert sorted(found) == ["Drei", "Neues Bürgerportal", "Vier"]
-    assert titles(client.get(reverse("articles:search"), {"q": "Gütersloh"})) == [
-        "Eins"
-    ]
-
-
-def test_search_results_are_paginated_and_keep_the_query(client):
-    for _number in range(22):
-        make_article(lead="Open Data im Rathaus")
-    first = client.get(reverse("articles:search"), {"q": "Rathaus"})
-    second = client.get(reverse("articles:search"), {"q": "Rathaus", "page": 2})
-    assert len(first.context["page_obj"]) == 20
-    assert len(second.context["page_obj"]) == 2
-    assert 'href="?q=Rathaus&amp;page=2"' in first.content.decode()
-
-
-@pytest.mark.parametrize(
-    ("query", "message"),
-    [
-        ("", "Bitte einen Suchbegriff eingeben."),
-        ("   ", "Bitte einen Suchbegriff eingeben."),
-        ("x" * 5000, "Bitte höchstens 200 Zeichen eingeben."),
-        ("?!.;--", "Bitte mindestens ein Wort oder eine Zahl eingeben."),
-        ("Portal\x00", "Nullzeichen sind nicht erlaubt."),
-    ],
-    ids=["empty", "blank", "too-long", "punctuation", "nul"],
-)
-def test_unusable_search_gets_a_friendly_german_page(client, query, message):
-    make_article(title="Portal")
-    response = client.get(reverse("articles:search"), {"q": query})
+@pytest.mark.parametrize("slug", ["impressum", "datenschutz", "barrierefreiheit"])
+def test_footer_pages_exist_with_placeholder_text(client, slug):
+    response = client.get(reverse("articles:page", kwargs={"slug": slug}))
     assert response.status_code == 200
-    assert message in response.content.decode()
-    assert titles(response) == []
+    assert "Platzhalter" in response.content.decode()
 
 
-def test_search_without_query_invites_to_search(client):
-    html = client.get(reverse("articles:search")).content.decode()
-    assert "Geben Sie ein Wort ein" in html
-    assert "form-error" not in html
+def test_editors_page_text_is_shown_and_cleaned(client):
+    page = Page.objects.get(slug="impressum")
+    page.body = "<p>Stadt Essen, Rathaus</p><script>alert(1)</script>"
+    page.save()
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert "<p>Stadt Essen, Rathaus</p>" in html
+    assert "<script>alert" not in html
 
 
-def test_search_considers_only_the_newest_matches(client, monkeypatch):
-    monkeypatch.setattr("articles.models.articles.SEARCH_RESULTS_LIMIT", 3)
-    monkeypatch.setattr("articles.views.SEARCH_RESULTS_LIMIT", 3)
-    for days in range(5):
-        make_article(
-            title=f"Rathaus {days}",
-            published_at=timezone.now() - timedelta(days=days + 1),
-        )
-    response = client.get(reverse("articles:search"), {"q": "Rathaus"})
-    assert sorted(titles(response)) == ["Rathaus 0", "Rathaus 1", "Rathaus 2"]
-    assert "3 oder mehr Treffer" in response.content.decode()
-
-
-def test_search_without_hits_says_so(client):
-    make_article(title="Portal")
-    html = client.get(reverse("articles:search"), {"q": "Schwimmbad"}).content.decode()
-    assert "Keine Meldungen gefunden" in html
-
-
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="German full-text search needs PostgreSQL (DATABASE_URL=postgres://…)",
-)
-def test_postgres_search_finds_inflected_forms_best_match_first(client):
-    make_article(title="Stadt startet Portal", lead="Neu.", body="<p>Kurz.</p>")
-    make_article(
-        title="Haushalt beschlossen",
-        lead="Der Rat tagte.",
-        body="<p>Auch über Portale sprach man am Rande.</p>",
-        published_at=timezone.now() - timedelta(minutes=5),  # newer
+def test_editors_change_footer_pages_in_the_admin(editor_client):
+    page = Page.objects.get(slug="datenschutz")
+    url = reverse("admin:articles_page_change", args=[page.pk])
+    changelist = editor_client.get(reverse("admin:articles_page_changelist"))
+    assert changelist.status_code == 200
+    response = editor_client.post(
+        url, {"title": "Datenschutz", "slug": "datenschutz", "body": "<p>Neu.</p>"}
     )
-    make_article(title="Entwurf", lead="Portal", status=ArticleStatus.DRAFT)
-    found = titles(client.get(reverse("articles:search"), {"q": "Portale"}))
-    # A title hit outranks a newer body hit.
-    assert found == ["Stadt startet Portal", "Haushalt beschlossen"]
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.body == "<p>Neu.</p>"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="German full-text search needs PostgreSQL (DATABASE_URL=postgres://…)",
-)
-def test_postgres_search_follows_edits_and_bulk_writes(client):
-    article = make_article(title="Schwimmbad öffnet")
-    article.title = "Bibliothek öffnet"
-    article.save()
-    Article.objects.bulk_create(
-        [Article(kicker="Bonn", title="Neue Bibliotheken", slug="bonn-bib",
-                 lead="Mehr Bücher.", status=ArticleStatus.PUBLISHED,
-                 published_at=timezone.now() - timedelta(hours=2))]
-    )  # fmt: skip
-    search = reverse("articles:search")
-    assert titles(client.get(search, {"q": "Schwimmbad"})) == []
-    assert titles(client.get(search, {"q": "Bibliothek"})) == [
-        "Bibliothek öffnet",
-        "Neue Bibliotheken",
-    ]
+# Error pages
+
+
+def test_unknown_address_gets_the_german_404_page_in_the_layout(client):
+    response = client.get("/gibt-es-nicht/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in html
+    assert 'href="/seite/impressum/"' in html
+
+
+def test_500_page_renders_in_the_layout_without_database(django_assert_num_queries):
+    request = RequestFactory().get("/")
+    with django_assert_num_queries(0):
+        response = server_error(request)
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Technischer Fehler" in html
+    assert "Kommune Digital" in html
+    assert 'href="/seite/barrierefreiheit/"' in html
+
+
+def test_failing_page_gets_the_german_500_page(client, settings):
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    client.raise_request_exception = False
+    response = client.get("/kaputt/")
+    assert response.status_code == 500
+    assert "Technischer Fehler" in response.content.decode()
 
 
 # HTTP caching
@@ -497,15 +535,123 @@ def test_new_related_article_changes_the_etag(client):
     assert "Neu im Sidebar" in again.content.decode()
 
 
-def test_editors_change_footer_pages_in_the_admin(admin_client):
-    page = Page.objects.get(slug="datenschutz")
-    url = reverse("admin:articles_page_change", args=[page.pk])
+# Readers in a real browser (headless Chromium)
+
+
+def keep_screenshot(page, name):
+    """For people to look at: test-artifacts/phone-<name>.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"phone-{name}.png", full_page=True)
+
+
+def assert_fits_the_screen(page, width=390):
+    """Nothing wider than the screen: no sideways scrolling."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.browser
+def test_reader_on_a_desktop_opens_the_essen_article_from_home(
+    live_site, demo_site, page
+):
+    page.goto(live_site.url)
+    page.get_by_role("link", name="Essen: Stadt startet TikTok-Kanal").click()
+
+    article = page.locator("main article")
+    assert article.locator(".kicker").inner_text() == "Essen"
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Stadt startet TikTok-Kanal"
+    )
+    assert "TikTok als weiterer Kanal" in article.locator(".lead").inner_text()
+    photo = article.get_by_role("img")
+    assert "Smartphone" in photo.get_attribute("alt")
+    # srcset picks a WebP rendition sized for the 44em column.
+    page.wait_for_function("img => img.complete", arg=photo.element_handle())
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 704
+    assert photo.evaluate("img => img.currentSrc").endswith("-800.webp")
+    caption = article.locator("figcaption").inner_text()
+    assert "Bildquelle: victor69/123rf.com" in caption
+    assert "@essen_ruhr" in article.locator(".body").inner_text()
+    assert page.get_by_role("link", name="Soziale Medien").is_visible()
+    sidebar = page.get_by_role("complementary")
+    assert sidebar.locator("article.teaser").count() == 15
+    more = sidebar.get_by_role("link", name="mehr... Digitales Rathaus ist eröffnet")
+    assert more.count() == 1
+
+
+@pytest.mark.browser
+def test_reader_on_a_phone_goes_from_home_to_search(live_site, demo_site, phone):
+    page = phone
+    page.goto(live_site.url)
+    assert page.get_by_role("heading", level=1).inner_text() == "Aktuelle Meldungen"
+    thumbnail = page.locator("article.teaser").first.get_by_role("img")
+    # Thumbnails load lazily, possibly after the page's load event.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     assert (
-        admin_client.get(reverse("admin:articles_page_changelist")).status_code == 200
+        "Bildquelle: victor69/123rf.com" in page.locator(".credit").first.inner_text()
     )
-    response = admin_client.post(
-        url, {"title": "Datenschutz", "slug": "datenschutz", "body": "<p>Neu.</p>"}
+    # Each repeated "mehr..." link says which article it opens.
+    more = page.get_by_role("link", name="mehr... Digitales Rathaus ist eröffnet")
+    assert more.count() == 1
+    assert_fits_the_screen(page)
+    keep_screenshot(page, "1-home")
+
+    page.get_by_role("link", name="Essen: Stadt startet TikTok-Kanal").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Stadt startet TikTok-Kanal"
     )
-    assert response.status_code == 302
-    page.refresh_from_db()
-    assert page.body == "<p>Neu.</p>"
+    photo = page.locator("main figure img")
+    page.wait_for_function("img => img.complete", arg=photo.element_handle())
+    # 390 CSS px at 2x need the 800 px rendition; WebP where supported.
+    assert photo.evaluate("img => img.currentSrc").endswith("-800.webp")
+    assert_fits_the_screen(page)
+    keep_screenshot(page, "2-article")
+
+    related = page.get_by_role("complementary")
+    related.get_by_role("link", name="Panketal: Digitales Rathaus ist eröffnet").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Digitales Rathaus ist eröffnet"
+    )
+    assert_fits_the_screen(page)
+    keep_screenshot(page, "3-related")
+
+    page.get_by_role("link", name="Onlinedienste").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Thema: Onlinedienste"
+    assert page.locator("main article.teaser").count() == 5
+    assert_fits_the_screen(page)
+    keep_screenshot(page, "4-topic")
+
+    search = page.get_by_role("search").first
+    search.get_by_label("Suchbegriff").fill("Bürgerportal")
+    search.get_by_role("button", name="Suchen").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Suche nach „Bürgerportal“"
+    )
+    found = page.locator("main article.teaser h2").all_inner_texts()
+    assert "Gütersloh: Neues Bürgerportal wird rege genutzt" in found
+    assert_fits_the_screen(page)
+    keep_screenshot(page, "5-search")
+
+
+@pytest.mark.browser
+def test_every_reader_page_fits_a_320_px_screen(live_site, demo_site, page):
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = {}
+    for url in [
+        "/",
+        "/artikel/essen-stadt-startet-tiktok-kanal/",
+        "/kommunen/",
+        "/kommune/essen/",
+        "/thema/soziale-medien/",
+        "/archiv/",
+        "/archiv/2025/04/",
+        "/suche/?q=Portal",
+        "/seite/barrierefreiheit/",
+        "/gibt-es-nicht/",
+    ]:
+        page.goto(live_site.url + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[url] = width
+    assert too_wide == {}

@@ -1,13 +1,16 @@
-import os
+"""Security and settings: production's deploy check, the Content Security
+Policy and other headers, throttled admin logins; settings from the
+environment (each read by a fresh interpreter), HTTPS, object storage."""
+
 import re
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.factories import make_article
+from tests.factories import PASSWORD, make_article
+from tests.html import parse_html
+from tests.servers import environment, run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +23,9 @@ PRODUCTION_ENV = {
 
 
 def test_deploy_check_with_production_settings_reports_nothing():
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
-        cwd=settings.BASE_DIR,
-        env={**base, **PRODUCTION_ENV},
-        capture_output=True,
-        text=True,
+    result = run_python(
+        environment(**PRODUCTION_ENV),
+        *("manage.py", "check", "--deploy", "--fail-level", "DEBUG"),
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -60,9 +59,12 @@ def test_the_editors_only_inline_script_carries_the_responses_nonce(admin_client
     response = admin_client.get(reverse("admin:articles_article_add"))
     script_src = csp_directives(response)["script-src"]
     nonce = re.fullmatch(r"'self' 'nonce-([^']+)'", script_src).group(1)
-    html = response.content.decode()
-    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>\s*\S", html)
-    assert inline == [f' type="importmap" nonce="{nonce}"']
+    inline = [
+        dict(script.attrs)
+        for script in parse_html(response.content.decode()).scripts
+        if script.get("src") is None and script.text.strip()
+    ]
+    assert inline == [{"type": "importmap", "nonce": nonce}]
     assert "unsafe-inline" not in script_src
 
 
@@ -73,31 +75,98 @@ def test_https_requests_get_hsts(client, settings):
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
-def test_repeated_failed_admin_logins_are_throttled(client, django_user_model):
-    django_user_model.objects.create_user(
-        "redakteurin", password="richtig-und-lang-genug", is_staff=True
-    )
+def test_repeated_failed_admin_logins_are_throttled(client, editor):
     login = reverse("admin:login")
-    wrong = {"username": "redakteurin", "password": "falsch"}
+    wrong = {"username": editor.username, "password": "falsch"}
     for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
         assert client.post(login, wrong).status_code == 200  # form with error
     assert client.post(login, wrong).status_code == 429
     # Now even the right password is refused for a while.
-    response = client.post(
-        login, {"username": "redakteurin", "password": "richtig-und-lang-genug"}
-    )
+    response = client.post(login, {"username": editor.username, "password": PASSWORD})
     assert response.status_code == 429
     assert "vorübergehend gesperrt" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
-def test_a_correct_login_before_the_limit_succeeds(client, django_user_model):
-    django_user_model.objects.create_user(
-        "redakteurin", password="richtig-und-lang-genug", is_staff=True
-    )
+def test_a_correct_login_before_the_limit_succeeds(client, editor):
     login = reverse("admin:login")
-    client.post(login, {"username": "redakteurin", "password": "falsch"})
-    response = client.post(
-        login, {"username": "redakteurin", "password": "richtig-und-lang-genug"}
-    )
+    client.post(login, {"username": editor.username, "password": "falsch"})
+    response = client.post(login, {"username": editor.username, "password": PASSWORD})
     assert response.status_code == 302
+
+
+# Settings from the environment
+
+
+PRINT_SECURITY = (
+    "from django.conf import settings; "
+    "print(settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, "
+    "settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
+)
+
+
+def run_with_settings(code, **env):
+    """Run `code` in a fresh interpreter with Django set up from `env`."""
+    return run_python(
+        environment(DJANGO_SETTINGS_MODULE="newsroom.settings", **env),
+        *("-c", "import django; django.setup(); " + code),
+    )
+
+
+def test_start_up_without_secret_key_stops_with_a_clear_message():
+    result = run_with_settings("pass")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_manage_py_names_the_missing_key_without_a_traceback():
+    result = run_python(environment(), "manage.py", "check")
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plain_http_is_the_default():
+    result = run_with_settings(PRINT_SECURITY, DJANGO_SECRET_KEY="x")
+    assert result.stdout.split() == ["False", "False", "False", "0"]
+
+
+def test_https_switch_turns_on_redirect_hsts_and_secure_cookies():
+    result = run_with_settings(PRINT_SECURITY, DJANGO_SECRET_KEY="x", DJANGO_HTTPS="1")
+    assert result.stdout.split() == ["True", "True", "True", "31536000"]
+
+
+def test_site_speaks_german_in_berlin_time():
+    assert settings.LANGUAGE_CODE == "de"
+    assert settings.TIME_ZONE == "Europe/Berlin"
+    assert settings.USE_TZ
+
+
+def test_database_url_selects_the_database():
+    result = run_with_settings(
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'])",
+        DJANGO_SECRET_KEY="x",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/newsroom",
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_object_storage_keeps_uploads_off_the_app_servers():
+    result = run_with_settings(
+        "from django.conf import settings; "
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, s.bucket_name, settings.SERVE_MEDIA, "
+        "s.url('articles/2025/04/foto.jpg'))",
+        DJANGO_SECRET_KEY="x",
+        AWS_STORAGE_BUCKET_NAME="newsroom-media",
+        AWS_S3_ENDPOINT_URL="https://s3.example.de",
+        AWS_S3_CUSTOM_DOMAIN="media.example.de",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage",
+        "newsroom-media",
+        "False",
+        "https://media.example.de/articles/2025/04/foto.jpg",
+    ]

@@ -1,3 +1,6 @@
+"""Sitemaps for search engines (index, articles, municipalities, topics),
+the Google News sitemap and robots.txt."""
+
 import re
 from datetime import datetime, timedelta
 from xml.etree import ElementTree
@@ -8,6 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 from tests.factories import (
     HIDDEN_STATES,
+    make_archive,
     make_article,
     make_hidden_article,
     make_municipality,
@@ -60,16 +64,20 @@ def test_index_lists_the_three_sections_with_lastmod(client):
         fetch_xml(client, location.removeprefix("http://testserver"))
 
 
+def lastmods(client, url):
+    """{location: lastmod} of the sitemaps.org urlset at `url`."""
+    entries = url_entries(fetch_xml(client, url))
+    return {loc: w3c(entry.findtext(f"{SM}lastmod")) for loc, entry in entries.items()}
+
+
 def test_article_sitemap_lists_published_articles_with_lastmod(client):
     first = make_article()
     second = make_article()
-    entries = url_entries(fetch_xml(client, "/sitemap-artikel.xml"))
-    assert set(entries) == {
-        f"http://testserver{first.get_absolute_url()}",
-        f"http://testserver{second.get_absolute_url()}",
+    make_hidden_article("draft")
+    assert lastmods(client, "/sitemap-artikel.xml") == {
+        f"http://testserver{article.get_absolute_url()}": to_second(article.updated_at)
+        for article in (first, second)
     }
-    lastmod = entries[f"http://testserver{first.get_absolute_url()}"]
-    assert w3c(lastmod.findtext(f"{SM}lastmod")) == to_second(first.updated_at)
 
 
 def test_municipality_sitemap_lists_places_with_published_news(client):
@@ -78,30 +86,24 @@ def test_municipality_sitemap_lists_places_with_published_news(client):
     make_municipality(name="Ohne Meldungen")
     newest = make_article(municipality=essen)
     make_article(municipality=essen)
-    make_article(municipality=bonn)
+    in_bonn = make_article(municipality=bonn)
     Article.objects.filter(pk=newest.pk).update(
         updated_at=timezone.now() + timedelta(hours=1)
     )
     newest.refresh_from_db()
-    entries = url_entries(fetch_xml(client, "/sitemap-kommunen.xml"))
-    assert set(entries) == {
-        "http://testserver/kommune/essen/",
-        "http://testserver/kommune/bonn/",
+    assert lastmods(client, "/sitemap-kommunen.xml") == {
+        "http://testserver/kommune/essen/": to_second(newest.updated_at),
+        "http://testserver/kommune/bonn/": to_second(in_bonn.updated_at),
     }
-    lastmod = entries["http://testserver/kommune/essen/"].findtext(f"{SM}lastmod")
-    assert w3c(lastmod) == to_second(newest.updated_at)
 
 
 def test_topic_sitemap_lists_topics_with_published_news(client):
     article = make_article(tags=["Open Data", "Bürgerportal"])
     make_hidden_article("draft", tags=["Nur im Entwurf"])
-    entries = url_entries(fetch_xml(client, "/sitemap-themen.xml"))
-    assert set(entries) == {
-        "http://testserver/thema/open-data/",
-        "http://testserver/thema/buergerportal/",
+    assert lastmods(client, "/sitemap-themen.xml") == {
+        "http://testserver/thema/open-data/": to_second(article.updated_at),
+        "http://testserver/thema/buergerportal/": to_second(article.updated_at),
     }
-    lastmod = entries["http://testserver/thema/open-data/"].findtext(f"{SM}lastmod")
-    assert w3c(lastmod) == to_second(article.updated_at)
 
 
 def test_news_sitemap_follows_the_google_news_format(client):
@@ -127,22 +129,11 @@ def test_news_sitemap_holds_only_the_last_two_days(client):
 
 
 def test_news_sitemap_holds_at_most_1000_newest_articles(client):
-    now = timezone.now()
-    Article.objects.bulk_create(
-        Article(
-            kicker="Musterstadt",
-            title=f"Massenmeldung {number}",
-            slug=f"massenmeldung-{number}",
-            lead="Vorspann.",
-            status="published",
-            published_at=now - timedelta(seconds=number + 1),
-        )
-        for number in range(1001)
-    )
+    newest_first = make_archive(1001, step=timedelta(seconds=1))
     entries = url_entries(fetch_xml(client, "/sitemap-news.xml"))
     assert len(entries) == 1000
-    assert "http://testserver/artikel/massenmeldung-0/" in entries
-    assert "http://testserver/artikel/massenmeldung-1000/" not in entries
+    assert f"http://testserver{newest_first[0].get_absolute_url()}" in entries
+    assert f"http://testserver{newest_first[-1].get_absolute_url()}" not in entries
 
 
 def test_robots_txt_names_both_sitemaps_and_keeps_out_of_admin(client):
@@ -194,10 +185,6 @@ def test_every_sitemap_location_is_a_page_readers_can_open(client):
     assert article.get_absolute_url() in page
 
 
-def test_unknown_municipality_page_is_404(client):
-    assert client.get("/kommune/gibt-es-nicht/").status_code == 404
-
-
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
@@ -208,7 +195,7 @@ def test_unknown_municipality_page_is_404(client):
         ("/sitemap-news.xml", 2),
     ],
 )
-@pytest.mark.parametrize("archive_size", [3, 30])
+@pytest.mark.parametrize("archive_size", [3, 15])
 def test_sitemap_costs_same_queries_at_any_size(
     client, django_assert_num_queries, url, queries, archive_size
 ):

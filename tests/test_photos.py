@@ -1,15 +1,136 @@
-"""Responsive renditions of article photos: widths, formats, no EXIF, made once."""
+"""Article photos: what an upload must be (hostile and broken files are
+refused with a German message), what is kept of it (no EXIF, no GPS), its
+renditions for responsive pages, and its stored size."""
 
 import io
+import os
+import zipfile
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import ExifTags, Image
+from PIL.PngImagePlugin import PngInfo
 
-from tests.factories import make_article, make_jpeg
+from articles.models import Article, ArticleStatus
+from tests.factories import article_form, make_article, make_jpeg
 
 pytestmark = pytest.mark.django_db
+
+
+# Uploads through the editors' admin form
+
+
+def encoded(image, fmt, **options):
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def jpeg_bytes():
+    return make_jpeg().read()
+
+
+def png_with_comment(text="<script>alert(1)</script>"):
+    info = PngInfo()
+    info.add_text("Comment", text)
+    return encoded(Image.new("RGB", (20, 20)), "PNG", pnginfo=info)
+
+
+def zip_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("payload.html", "<script>alert(1)</script>")
+    return buffer.getvalue()
+
+
+# name, a function that makes the file's bytes (only when its test runs: the
+# bombs take a second to encode), the German message the editor gets
+BAD_UPLOADS = {
+    "text file": ("foto.jpg", lambda: b"Das ist kein Bild.", "gültiges Bild"),
+    "svg with script": (
+        "foto.svg",
+        lambda: (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+        ),
+        "gültiges Bild",
+    ),
+    "truncated jpeg": ("foto.jpg", lambda: jpeg_bytes()[:700], "unvollständig"),
+    "corrupt jpeg": (
+        "foto.jpg",
+        lambda: jpeg_bytes()[:400] + os.urandom(2000) + b"\xff\xd9",
+        "gültiges Bild",
+    ),
+    "decompression bomb": (
+        "foto.png",
+        lambda: encoded(Image.new("1", (10_000, 10_000)), "PNG"),
+        "Megapixel",
+    ),
+    "huge bomb": (
+        "foto.png",
+        lambda: encoded(Image.new("1", (20_000, 20_000)), "PNG"),
+        "gültiges Bild",
+    ),
+    "oversize file": (
+        "foto.png",
+        lambda: encoded(
+            Image.frombytes("RGB", (2000, 2000), os.urandom(12_000_000)), "PNG"
+        ),
+        "erlaubt sind höchstens 10,0\xa0MB",
+    ),
+    "gif": (
+        "foto.gif",
+        lambda: encoded(Image.new("RGB", (20, 20)), "GIF"),
+        "JPEG, PNG",
+    ),
+    "jpeg with html": (
+        "foto.jpg",
+        lambda: jpeg_bytes() + b"<html><script>alert(1)</script></html>",
+        "andere Inhalte",
+    ),
+    "jpeg with zip": ("foto.jpg", lambda: jpeg_bytes() + zip_bytes(), "andere Inhalte"),
+    "png with script chunk": ("foto.png", png_with_comment, "andere Inhalte"),
+}
+
+
+# Pillow warns about the bombs before our validator refuses them.
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize("case", BAD_UPLOADS, ids=list(BAD_UPLOADS))
+def test_bad_upload_is_refused_with_a_german_message(admin_client, settings, case):
+    name, content, message = BAD_UPLOADS[case]
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(
+            status=ArticleStatus.DRAFT, image=SimpleUploadedFile(name, content())
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["image"]
+    assert message in " ".join(errors)
+    assert not Article.objects.exists()
+    assert not any(files for _root, _dirs, files in os.walk(settings.MEDIA_ROOT))
+
+
+def test_bad_upload_on_an_existing_article_keeps_what_was_saved(admin_client):
+    article = make_article(title="Alter Titel", image=make_jpeg())
+    old_image = article.image.name
+    response = admin_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_form(
+            title="Neuer Titel",
+            slug=article.slug,
+            status=ArticleStatus.DRAFT,
+            image=SimpleUploadedFile("foto.jpg", jpeg_bytes() + zip_bytes()),
+        ),
+    )
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.title == "Alter Titel"
+    assert article.image.name == old_image
+
+
+# What is kept, and the renditions
 
 
 def jpeg_with_gps(size=(1600, 900)):
@@ -127,3 +248,14 @@ def test_article_page_serves_the_photo_through_srcset_with_its_size(client):
     assert 'sizes="(min-width: 60em) 44em, calc(100vw - 2em)"' in html
     assert 'width="1600" height="900"' in html
     assert f'<img src="{article.renditions["src"]}"' in html
+
+
+def test_photo_size_is_stored_on_upload_and_cleared_with_the_photo():
+    article = make_article(image=make_jpeg(size=(100, 100)))
+    small = article.image_size
+    article.image = make_jpeg(size=(1600, 900), color=(200, 30, 30))
+    article.save()
+    assert article.image_size == article.image.size > small
+    article.image = ""
+    article.save()
+    assert article.image_size is None

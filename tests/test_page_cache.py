@@ -1,10 +1,14 @@
-import time
+"""The page cache for anonymous readers (articles/page_cache.py): cached
+pages cost no query, every committed change an editor or moderator makes
+shows at once on every page (and a refused one changes nothing), every model
+readers see is watched, scheduled moments expire pages by themselves, and
+editors always get fresh private pages."""
+
 from datetime import timedelta
 
 import pytest
 import reversion
 from django.apps import apps
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,22 +17,14 @@ from reversion.models import Version
 from articles.models import Article, Municipality, Page, Tag, TaggedArticle, TagRedirect
 from articles.page_cache import SHOWN_TO_READERS, generation, is_shown_to_readers
 from tests.factories import (
+    make_archive,
     make_article,
     make_credit,
     make_jpeg,
     make_municipality,
-    make_user,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 def html(client, url):
@@ -162,34 +158,36 @@ def test_deleted_article_disappears_from_every_page(committed, client, story):
         assert "Stadt startet TikTok-Kanal" not in html(client, url)
 
 
-def test_scheduled_article_appears_when_its_time_comes(client):
-    make_article(title="Schon erschienen")
-    soon = timezone.now() + timedelta(seconds=2)
-    make_article(title="Geplante Meldung", published_at=soon)
-
-    assert "Geplante Meldung" not in html(client, reverse("articles:index"))
-    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.2)
-
-    # No signal fired: the page expired when published() started to show it.
-    assert "Geplante Meldung" in html(client, reverse("articles:index"))
-
-
-def test_article_leaves_cached_pages_when_its_end_of_publication_comes(client):
+@pytest.mark.parametrize(
+    ("field", "shown_before"),
+    [("published_at", False), ("unpublish_at", True)],
+    ids=["scheduled publication", "end of publication"],
+)
+def test_cached_page_turns_fresh_when_an_articles_time_comes(
+    client, time_machine, django_assert_num_queries, field, shown_before
+):
+    """No signal fires when a scheduled moment comes: the page cache must
+    expire the page then by itself. The clock is moved, not waited for; it
+    moves the cache's clock (time.time()) and the ORM's (timezone.now())."""
+    start = timezone.now().replace(microsecond=0)
+    time_machine.move_to(start, tick=False)
+    moment = start + timedelta(minutes=2)
     make_article(title="Bleibt online")
-    soon = timezone.now() + timedelta(seconds=2)
-    make_article(title="Befristete Meldung", unpublish_at=soon)
+    make_article(title="Meldung mit Termin", **{field: moment})
+    home = reverse("articles:index")
+    assert ("Meldung mit Termin" in html(client, home)) == shown_before
 
-    assert "Befristete Meldung" in html(client, reverse("articles:index"))
-    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.2)
+    time_machine.move_to(moment - timedelta(seconds=1))
+    with django_assert_num_queries(0):  # still the page cached at the start
+        assert ("Meldung mit Termin" in html(client, home)) == shown_before
 
-    # No signal fired: the page expired when published() stopped showing it.
-    assert "Befristete Meldung" not in html(client, reverse("articles:index"))
+    time_machine.move_to(moment)
+    assert ("Meldung mit Termin" in html(client, home)) != shown_before
 
 
-def test_editors_always_get_fresh_private_pages(client, story, django_user_model):
+def test_editors_always_get_fresh_private_pages(client, story, editor):
     article, _neighbour = story
     html(client, article.get_absolute_url())  # cached for anonymous readers
-    editor = django_user_model.objects.create_user("redakteurin", password="x")
     client.force_login(editor)
 
     Article.objects.filter(pk=article.pk).update(title="Ohne Signal geändert")
@@ -201,11 +199,10 @@ def test_editors_always_get_fresh_private_pages(client, story, django_user_model
 
 
 def test_lists_never_count_and_show_a_new_page_at_once(
-    client, django_user_model, django_assert_num_queries
+    client, editor, django_assert_num_queries
 ):
-    for _number in range(20):
-        make_article()
-    client.force_login(django_user_model.objects.create_user("redakteur"))
+    make_archive(20)
+    client.force_login(editor)
     home = reverse("articles:index")
 
     # 21 rows tell whether an older page exists; no count to cache
@@ -279,7 +276,7 @@ def test_edited_footer_page_is_fresh_for_readers_at_once(committed, client):
 
 
 def test_refused_restore_of_a_version_keeps_the_cached_pages(
-    committed, client, django_assert_num_queries
+    committed, client, moderator, django_assert_num_queries
 ):
     with reversion.create_revision():
         article = make_article(title="Alte Überschrift")
@@ -292,7 +289,7 @@ def test_refused_restore_of_a_version_keeps_the_cached_pages(
 
     # A moderator may view articles but not change them: the restore is
     # refused, and rolled back after reversion had already written the rows.
-    client.force_login(make_user(groups=["Moderation"]))
+    client.force_login(moderator)
     url = reverse("admin:articles_article_revision", args=[article.pk, old_version.pk])
     with committed():
         response = client.post(url, {"title": "Alte Überschrift"})

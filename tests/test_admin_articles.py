@@ -1,17 +1,31 @@
-"""The editors' admin: list screen, actions, publishing checks on the form,
-rich text, revisions and optimistic locking."""
+"""The editors' article admin: list screen and filters, bulk actions,
+publishing checks on the form, rich text, versions, the protection against
+overwriting a colleague's work, the staff preview; and an editor's day in a
+real browser."""
 
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 from reversion.models import Version
 
-from articles.models import Article, ArticleStatus, FederalState, TaggedArticle
-from tests.adminform import admin_form_data
-from tests.factories import make_article, make_jpeg, make_municipality
+from articles.models import Article, ArticleStatus, FederalState
+from tests.factories import (
+    PASSWORD,
+    admin_form_data,
+    article_form,
+    make_archive,
+    make_article,
+    make_credit,
+    make_jpeg,
+    make_municipality,
+    make_user,
+)
+from tests.html import parse_html
 
 pytestmark = pytest.mark.django_db
 
@@ -108,35 +122,18 @@ def test_list_has_a_date_hierarchy(admin_client):
     assert titles(response) == ["Alt"]
 
 
+def test_article_list_searches_kicker_title_and_lead(admin_client):
+    make_article(kicker="Essen", title="TikTok-Kanal")
+    make_article(kicker="Bonn", title="Chatbot", lead="Fragen an die KI.")
+    for term, expected in [("Essen", "TikTok-Kanal"), ("KI", "Chatbot")]:
+        assert titles(admin_client.get(CHANGELIST, {"q": term})) == [expected]
+
+
 def test_change_form_uses_autocomplete_for_municipality_and_credit(admin_client):
     page = admin_client.get(reverse("admin:articles_article_add")).content.decode()
     assert 'data-ajax--url="/admin/autocomplete/"' in page
     assert page.count("admin-autocomplete") >= 2
     assert 'name="municipality"' in page and 'name="image_credit"' in page
-
-
-def bulk_archive(size):
-    """`size` published articles with one tag each, without save() per row."""
-    now = timezone.now()
-    essen = make_municipality(name="Essen")
-    tag_owner = make_article(title="Mit Schlagwort", tags=["TikTok"])
-    Article.objects.bulk_create(
-        Article(
-            kicker="Essen",
-            title=f"Archivmeldung {number}",
-            slug=f"archiv-{number}",
-            lead="Vorspann.",
-            municipality=essen,
-            status=ArticleStatus.PUBLISHED,
-            published_at=now - timedelta(hours=number),
-        )
-        for number in range(size - 1)
-    )
-    tag = tag_owner.tags.get()
-    TaggedArticle.objects.bulk_create(
-        TaggedArticle(content_object=article, tag=tag)
-        for article in Article.objects.exclude(pk=tag_owner.pk)
-    )
 
 
 # Session, user, savepoint pair, the municipality and tag filter choices, two
@@ -149,7 +146,7 @@ LIST_QUERIES = 12
 def test_list_costs_the_same_queries_for_10_and_10000_articles(
     admin_client, django_assert_num_queries, size
 ):
-    bulk_archive(size)
+    make_archive(size, municipality=make_municipality(name="Essen"), tags=["TikTok"])
     assert Article.objects.count() == size
     with django_assert_num_queries(LIST_QUERIES):
         response = admin_client.get(CHANGELIST)
@@ -197,24 +194,32 @@ def test_bulk_unpublish_takes_articles_off_the_site(admin_client, admin_user):
         assert revision.get_comment() == "2 Artikel zurückgezogen."
 
 
-# Publishing checks on the form
+# Writing an article; publishing checks on the form
 
 
-def article_form(**fields):
-    data = {
-        "kicker": "Essen",
-        "title": "Stadt startet TikTok-Kanal",
-        "slug": "tiktok",
-        "lead": "Nun kommt TikTok dazu.",
-        "body": "<p>Text</p>",
-        "status": ArticleStatus.PUBLISHED,
-        "published_at_0": "10.04.2025",
-        "published_at_1": "09:30:00",
-        "unpublish_at_0": "",
-        "unpublish_at_1": "",
-        "tags": "",
-    }
-    return data | fields
+def test_editor_creates_an_article_with_photo_and_credit(admin_client, admin_user):
+    essen = make_municipality(name="Essen")
+    credit = make_credit(creator="victor69", source="123rf.com")
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(
+            municipality=essen.pk,
+            kicker="",
+            slug="essen-stadt-startet-tiktok-kanal",
+            image=make_jpeg(),
+            alt_text="Ein Smartphone",
+            caption="",
+            image_credit=credit.pk,
+            tags="Soziale Medien, TikTok",
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get()
+    assert article.kicker == "Essen"
+    assert article.author == admin_user
+    assert article.image_width == 800
+    assert sorted(article.tags.names()) == ["Soziale Medien", "TikTok"]
+    assert admin_client.get(article.get_absolute_url()).status_code == 200
 
 
 def test_publishing_a_photo_without_alt_text_and_credit_is_refused_on_the_form(
@@ -275,11 +280,13 @@ def test_posted_body_loses_scripts_handlers_and_javascript_links(admin_client):
     assert response.status_code == 302
     article = Article.objects.get()
     page = admin_client.get(article.get_absolute_url()).content.decode()
-    rendered_body = page.split('<div class="body">', 1)[1].split("</div>", 1)[0]
-    for stored_or_rendered in (article.body, rendered_body, page):
+    for stored_or_rendered in (article.body, page):
         for bad in ("alert(", "onmouseover", "onerror", "javascript:"):
             assert bad not in stored_or_rendered, bad
-    assert "<script" not in article.body and "<script" not in rendered_body
+    assert "<script" not in article.body
+    # The page's only script is its JSON-LD block.
+    scripts = parse_html(page).scripts
+    assert [script.get("type") for script in scripts] == ["application/ld+json"]
     assert '<a href="https://essen.de" rel="noopener noreferrer">Essen</a>' in page
     assert "<h2>Zwischentitel</h2><blockquote>Zitat</blockquote>" in page
 
@@ -338,18 +345,11 @@ def test_editor_compares_and_restores_an_earlier_version(admin_client):
 # Optimistic locking
 
 
-def test_second_editor_cannot_overwrite_unseen_changes(client, django_user_model):
-    redaktion = Group.objects.get(name="Redaktion")
-    anna, ben = (
-        django_user_model.objects.create_user(name, is_staff=True)
-        for name in ("anna", "ben")
-    )
-    for user in (anna, ben):
-        user.groups.add(redaktion)
+def test_second_editor_cannot_overwrite_unseen_changes():
+    anna_client, ben_client = Client(), Client()
+    anna_client.force_login(make_user(username="anna", groups=["Redaktion"]))
+    ben_client.force_login(make_user(username="ben", groups=["Redaktion"]))
     article = make_article(title="Alter Titel")
-    anna_client, ben_client = client, client.__class__()
-    anna_client.force_login(anna)
-    ben_client.force_login(ben)
     anna_form = admin_form_data(anna_client.get(change_url(article)))
     ben_form = admin_form_data(ben_client.get(change_url(article)))
 
@@ -377,18 +377,173 @@ def test_second_editor_cannot_overwrite_unseen_changes(client, django_user_model
     assert article.title == "Bens Titel"
 
 
-def test_municipalities_and_credits_keep_versions_too(admin_client, admin_user):
-    admin_client.post(
-        reverse("admin:articles_municipality_add"),
-        {"name": "Essen", "slug": "essen", "kind": "stadt", "federal_state": "NW"},
+# The staff preview and "view on site"
+
+
+@pytest.fixture
+def draft():
+    return make_article(
+        title="Geheimer Entwurf", status=ArticleStatus.DRAFT, tags=["TikTok"]
     )
-    admin_client.post(
-        reverse("admin:articles_imagecredit_add"),
-        {"creator": "victor69", "source": "123rf.com"},
+
+
+def preview_url(article):
+    return reverse("articles:preview", args=[article.pk])
+
+
+def test_editor_previews_a_draft_as_readers_will_see_it(editor_client, draft):
+    make_article(title="Schon erschienen", tags=["TikTok"])
+
+    response = editor_client.get(preview_url(draft))
+
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "articles/article_detail.html"
+    page = response.content.decode()
+    assert "<h1>Geheimer Entwurf</h1>" in page
+    assert "Schon erschienen" in page  # the sidebar, as on the public page
+    assert response["X-Robots-Tag"] == "noindex"
+    assert "no-cache" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_preview_is_404_for_logged_in_non_staff(client, django_user_model, draft):
+    reader = django_user_model.objects.create_user("leser")
+    reader.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client.force_login(reader)
+    assert client.get(preview_url(draft)).status_code == 404
+
+
+def test_preview_is_404_for_staff_without_article_permission(
+    client, django_user_model, draft
+):
+    client.force_login(django_user_model.objects.create_user("azubi", is_staff=True))
+    assert client.get(preview_url(draft)).status_code == 404
+
+
+def test_preview_of_a_missing_article_is_404(admin_client):
+    assert admin_client.get("/vorschau/999999/").status_code == 404
+
+
+def test_article_admin_page_links_to_the_preview(admin_client, draft):
+    response = admin_client.get(change_url(draft))
+    assert f'href="{preview_url(draft)}"' in response.content.decode()
+
+
+def test_preview_of_an_empty_draft_opens(admin_client):
+    draft = Article.objects.create(status=ArticleStatus.DRAFT)
+    assert draft.slug == ""
+    assert admin_client.get(preview_url(draft)).status_code == 200
+
+
+def test_admin_offers_view_on_site_link(admin_client):
+    article = make_article()
+    response = admin_client.get(change_url(article))
+    view_on_site = reverse(
+        "admin:view_on_site", args=[response.context["content_type_id"], article.pk]
     )
-    versions = Version.objects.select_related("revision")
-    assert sorted(str(version) for version in versions) == [
-        "Essen",
-        "victor69/123rf.com",
-    ]
-    assert {version.revision.user for version in versions} == {admin_user}
+    assert view_on_site in response.content.decode()
+    assert admin_client.get(view_on_site).url.endswith(article.get_absolute_url())
+
+
+def test_view_on_site_of_a_draft_leads_to_the_preview(admin_client, draft):
+    response = admin_client.get(change_url(draft))
+    assert response.context["has_absolute_url"]
+    assert response.context["original"].pk == draft.pk
+    assert f'href="{preview_url(draft)}" class="viewsitelink"' in (
+        response.content.decode()
+    )
+
+
+# An editor's day in a real browser (headless Chromium): write, illustrate,
+# preview, schedule, publish; then a reader finds the article on the site.
+
+TITLE = "Stadt startet TikTok-Kanal"
+
+
+@pytest.mark.browser
+def test_editor_writes_previews_schedules_and_publishes(
+    live_site, editor, page, reader_page, tmp_path
+):
+    photo = tmp_path / "smartphone.jpg"
+    photo.write_bytes(make_jpeg().read())
+    admin = f"{live_site.url}/admin"
+    page.goto(f"{admin}/")
+    page.get_by_label("Benutzername").fill(editor.username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("link", name="Artikel", exact=True)).to_be_visible()
+
+    # The photo's credit
+    page.goto(f"{admin}/articles/imagecredit/add/")
+    page.get_by_label("Urheber").fill("victor69")
+    page.get_by_label("Quelle / Agentur").fill("123rf.com")
+    page.get_by_role("button", name="Sichern", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich hinzugefügt")
+
+    # The article, as a draft
+    page.goto(f"{admin}/articles/article/add/")
+    page.get_by_label("Dachzeile").fill("Essen")
+    page.get_by_label("Überschrift").fill(TITLE)
+    page.get_by_label("Vorspann").fill("Nun kommt TikTok dazu.")
+    editor_area = page.locator(".ProseMirror[contenteditable=true]")
+    editor_area.click()
+    page.keyboard.type("Die Stadt erreicht junge Menschen dort, wo sie sind.")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("Ab sofort")
+    page.keyboard.press("Control+b")
+    page.keyboard.type(" gibt es Videos aus dem Rathaus.")
+    page.locator("#id_image").set_input_files(photo)
+    page.get_by_label("Alternativtext").fill("Ein Smartphone mit der TikTok-App")
+    page.locator(".field-image_credit .select2-selection").click()
+    page.locator(".select2-search__field").fill("victor")
+    page.locator(".select2-results__option", has_text="victor69/123rf.com").click()
+    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich hinzugefügt")
+    article = Article.objects.get()
+    assert article.status == ArticleStatus.DRAFT
+    assert "<strong>Ab sofort</strong>" in article.body
+
+    # The preview, exactly as readers will see it
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="Vorschau öffnen").click()
+    preview = popup.value
+    preview.wait_for_load_state()
+    expect(preview.get_by_role("heading", level=1)).to_have_text(TITLE)
+    assert "Ab sofort" in preview.locator(".body strong").inner_text()
+    assert (
+        "Bildquelle: victor69/123rf.com" in preview.locator("figcaption").inner_text()
+    )
+    preview.close()
+
+    # Scheduled for tomorrow: "geplant", not yet on the site
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    page.get_by_label("Status").select_option(ArticleStatus.PUBLISHED)
+    page.locator("#id_published_at_0").fill(tomorrow.strftime("%d.%m.%Y"))
+    page.locator("#id_published_at_1").fill("09:30:00")
+    page.get_by_role("button", name="Sichern", exact=True).click()
+    row = page.get_by_role("row").filter(has_text=TITLE)
+    expect(row).to_contain_text("geplant")
+
+    reader_page.goto(live_site.url)
+    assert reader_page.get_by_role("link", name=f"Essen: {TITLE}").count() == 0
+    public_url = f"{live_site.url}{Article.objects.get().get_absolute_url()}"
+    assert reader_page.goto(public_url).status == 404
+
+    # Published now, from the list
+    row.get_by_role("checkbox").check()
+    page.locator("select[name=action]").select_option(label="Jetzt veröffentlichen")
+    page.get_by_role("button", name="Ausführen").click()
+    # expect() waits for the new page: the old one has a message list too.
+    expect(page.locator(".messagelist")).to_contain_text("1 Artikel veröffentlicht.")
+    expect(page.get_by_role("row").filter(has_text=TITLE)).to_contain_text(
+        "Veröffentlicht"
+    )
+
+    # A reader, not logged in, finds it
+    reader_page.goto(live_site.url)
+    reader_page.get_by_role("link", name=f"Essen: {TITLE}").first.click()
+    expect(reader_page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    assert "Ab sofort" in reader_page.locator(".body").inner_text()
+    photo_element = reader_page.locator("main article").get_by_role("img")
+    assert photo_element.get_attribute("alt") == "Ein Smartphone mit der TikTok-App"

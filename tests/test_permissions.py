@@ -1,148 +1,119 @@
-"""Who may open what: every admin URL and the staff preview, for each role.
+"""Roles and who may do what: the groups Redaktion and Moderation and
+their permissions, the assign_role command, and the permission matrix of
+every admin URL, admin action and the staff preview for each role.
 
-The URLs come from the admin site itself (every registered model admin, with
-the views it adds: reversion's recover and revision views, the compare view),
-so an admin registered tomorrow makes test_every_admin_url_has_an_expectation
-fail until MATRIX says who may use it.
+The matrix's URLs come from the admin site itself (every registered model
+admin, with the views it adds: reversion's recover and revision views, the
+compare view), so an admin registered tomorrow makes
+test_every_admin_url_has_a_row_in_the_matrix fail until
+tests/admin_permissions.txt says who may use it.
 """
+
+import importlib
+import re
+from pathlib import Path
 
 import pytest
 import reversion
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import URLResolver, reverse
 from reversion.models import Version
 
 from articles.models import Article, ArticleStatus, Page, Tag, TagChange
 from articles.services import article_tags_set
-from tests.factories import make_article, make_credit, make_municipality, make_user
+from tests.factories import (
+    article_form,
+    make_article,
+    make_credit,
+    make_municipality,
+)
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "moderator", "editor", "superuser"]
 
-# login: 302 to the admin's login page (logout without a session: 302 to the
-# index, which then asks to log in). Admin actions (view "do:<name>") are
-# POSTed for the fixture object and rolled back: "form" is the action's
-# intermediate page (confirmation, merge target, tags to add), "done" a
-# success message, "refused" the list again or "no action selected". "-" in
-# the model column: the admin site's own views. An app's index is listed
-# under the app's label.
-MATRIX = """
-model                   view                        anonymous moderator editor superuser
--                       index                       login     200       200    200
--                       login                       200       302       302    302
--                       logout                      302       405       405    405
--                       password_change             login     200       200    200
--                       password_change_done        login     200       200    200
--                       jsi18n                      login     200       200    200
--                       autocomplete                login     403       200    200
--                       view_on_site                login     302       302    302
--                       preview                     404       200       200    200
-articles                app_list                    login     200       200    200
-auth                    app_list                    login     404       404    200
-axes                    app_list                    login     404       404    200
-articles.article        changelist                  login     200       200    200
-articles.article        add                         login     403       200    200
-articles.article        change                      login     200       200    200
-articles.article        delete                      login     403       200    200
-articles.article        history                     login     200       200    200
-articles.article        compare                     login     200       200    200
-articles.article        revision                    login     200       200    200
-articles.article        recoverlist                 login     403       200    200
-articles.article        recover                     login     403       200    200
-articles.article        do:delete_selected          login     refused   form   form
-articles.article        do:publish_now              login     refused   done   done
-articles.article        do:unpublish                login     refused   done   done
-articles.articletagging changelist                  login     200       200    200
-articles.articletagging add                         login     403       403    403
-articles.articletagging change                      login     200       200    200
-articles.articletagging delete                      login     403       403    403
-articles.articletagging history                     login     200       200    200
-articles.articletagging do:delete_selected          login     refused   refused refused
-articles.articletagging do:add_tags                 login     form      refused form
-articles.articletagging do:remove_tags              login     form      refused form
-articles.tag            changelist                  login     200       200    200
-articles.tag            add                         login     403       200    200
-articles.tag            change                      login     200       200    200
-articles.tag            delete                      login     200       200    200
-articles.tag            history                     login     200       200    200
-articles.tag            do:delete_selected          login     form      form   form
-articles.tag            do:merge                    login     form      form   form
-articles.tagchange      changelist                  login     403       200    200
-articles.tagchange      add                         login     403       403    403
-articles.tagchange      change                      login     403       200    200
-articles.tagchange      delete                      login     403       403    403
-articles.tagchange      history                     login     403       200    200
-articles.tagchange      do:delete_selected          login     403       refused refused
-articles.municipality   changelist                  login     403       200    200
-articles.municipality   add                         login     403       200    200
-articles.municipality   change                      login     403       200    200
-articles.municipality   delete                      login     403       200    200
-articles.municipality   history                     login     403       200    200
-articles.municipality   compare                     login     403       200    200
-articles.municipality   revision                    login     403       200    200
-articles.municipality   recoverlist                 login     403       200    200
-articles.municipality   recover                     login     403       200    200
-articles.municipality   do:delete_selected          login     403       form   form
-articles.imagecredit    changelist                  login     403       200    200
-articles.imagecredit    add                         login     403       200    200
-articles.imagecredit    change                      login     403       200    200
-articles.imagecredit    delete                      login     403       200    200
-articles.imagecredit    history                     login     403       200    200
-articles.imagecredit    compare                     login     403       200    200
-articles.imagecredit    revision                    login     403       200    200
-articles.imagecredit    recoverlist                 login     403       200    200
-articles.imagecredit    recover                     login     403       200    200
-articles.imagecredit    do:delete_selected          login     403       form   form
-articles.page           changelist                  login     403       200    200
-articles.page           add                         login     403       200    200
-articles.page           change                      login     403       200    200
-articles.page           delete                      login     403       200    200
-articles.page           history                     login     403       200    200
-articles.page           do:delete_selected          login     403       form   form
-auth.user               changelist                  login     403       403    200
-auth.user               add                         login     403       403    200
-auth.user               change                      login     403       403    200
-auth.user               delete                      login     403       403    200
-auth.user               history                     login     403       403    200
-auth.user               password_change             login     403       403    200
-auth.user               do:delete_selected          login     403       403    form
-auth.group              changelist                  login     403       403    200
-auth.group              add                         login     403       403    200
-auth.group              change                      login     403       403    200
-auth.group              delete                      login     403       403    200
-auth.group              history                     login     403       403    200
-auth.group              do:delete_selected          login     403       403    form
-axes.accessattempt      changelist                  login     403       403    200
-axes.accessattempt      add                         login     403       403    403
-axes.accessattempt      change                      login     403       403    200
-axes.accessattempt      delete                      login     403       403    200
-axes.accessattempt      history                     login     403       403    200
-axes.accessattempt      do:delete_selected          login     403       403    form
-axes.accessattempt      do:cleanup_expired_attempts login     403       403    done
-axes.accesslog          changelist                  login     403       403    200
-axes.accesslog          add                         login     403       403    403
-axes.accesslog          change                      login     403       403    200
-axes.accesslog          delete                      login     403       403    200
-axes.accesslog          history                     login     403       403    200
-axes.accesslog          do:delete_selected          login     403       403    form
-axes.accessfailurelog   changelist                  login     403       403    200
-axes.accessfailurelog   add                         login     403       403    403
-axes.accessfailurelog   change                      login     403       403    200
-axes.accessfailurelog   delete                      login     403       403    200
-axes.accessfailurelog   history                     login     403       403    200
-axes.accessfailurelog   do:delete_selected          login     403       403    form
-"""
+# The groups and their permissions
+
+MODERATION = {
+    "view_article",
+    "view_articletagging",
+    "change_articletagging",
+    "view_tag",
+    "change_tag",
+    "delete_tag",
+}
+
+
+def permissions(group):
+    return set(group.permissions.values_list("codename", flat=True))
+
+
+def test_redaktion_may_manage_articles_municipalities_credits_tags_and_pages():
+    assert permissions(Group.objects.get(name="Redaktion")) == {
+        f"{action}_{model}"
+        for model in ("article", "municipality", "imagecredit", "tag", "page")
+        for action in ("add", "change", "delete", "view")
+    } | {"view_tagchange", "view_articletagging"}
+
+
+def test_moderation_may_view_articles_and_change_only_tags():
+    assert permissions(Group.objects.get(name="Moderation")) == MODERATION
+
+
+def test_permission_migration_keeps_an_existing_group_and_its_permissions():
+    migration = importlib.import_module(
+        "articles.migrations.0004_moderation_permissions"
+    )
+    Group.objects.filter(name="Moderation").delete()
+    group = Group.objects.create(name="Moderation")
+    group.permissions.add(Permission.objects.get(codename="view_article"))
+
+    migration.grant_permissions(apps, schema_editor=None)
+
+    assert Group.objects.filter(name="Moderation").count() == 1
+    assert permissions(group) == MODERATION
+
+
+def test_assign_role_makes_staff_and_is_idempotent(django_user_model, capsys):
+    user = django_user_model.objects.create_user("mod")
+    call_command("assign_role", "mod", "moderation")
+    call_command("assign_role", "mod", "Moderation")
+    user.refresh_from_db()
+    assert user.is_staff
+    assert list(user.groups.values_list("name", flat=True)) == ["Moderation"]
+    assert "mod hat jetzt die Rolle Moderation." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "message"),
+    [
+        ("niemand", "redaktion", "Benutzer „niemand“ gibt es nicht (unknown user)"),
+        ("mod", "chef", "Unbekannte Rolle „chef“ (unknown role)"),
+    ],
+)
+def test_assign_role_explains_unknown_user_or_role(
+    django_user_model, username, role, message
+):
+    django_user_model.objects.create_user("mod")
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("assign_role", username, role)
+
+
+# The permission matrix
+
+ROLES = ["anonymous", "moderator", "editor", "superuser"]
+MATRIX = Path(__file__).with_name("admin_permissions.txt")
 
 
 def parse_matrix(text):
-    """{(model, view): {role: expected}} from the table above."""
-    lines = text.strip().splitlines()
+    """{(model, view): {role: expected}} from the table's text."""
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     header = lines[0].split()
     assert header[2:] == ROLES
     table = {}
@@ -153,7 +124,7 @@ def parse_matrix(text):
     return table
 
 
-EXPECTED = parse_matrix(MATRIX)
+EXPECTED = parse_matrix(MATRIX.read_text())
 
 
 def admin_url_names(patterns=None):
@@ -186,7 +157,7 @@ def admin_views():
     return views
 
 
-def test_every_admin_url_has_an_expectation():
+def test_every_admin_url_has_a_row_in_the_matrix():
     assert admin_views() == set(EXPECTED)
 
 
@@ -207,12 +178,12 @@ def deleted_version(obj):
 
 
 @pytest.fixture
-def users():
+def users(moderator, editor, admin_user):
     return {
         "anonymous": None,
-        "moderator": make_user(groups=["Moderation"]),
-        "editor": make_user(groups=["Redaktion"]),
-        "superuser": User.objects.create_superuser("chefin", password="geheim-123"),
+        "moderator": moderator,
+        "editor": editor,
+        "superuser": admin_user,
     }
 
 
@@ -429,16 +400,16 @@ def test_moderators_change_no_article_field_but_tags(client, users, role):
     first_version = Version.objects.get_for_object(article).order_by("pk").first()
     before = article_state(article)
     login_as(client, users, role)
-    posted = {
-        "title": "Neu",
-        "kicker": "Neu",
-        "slug": article.slug,
-        "lead": "Neu",
-        "status": ArticleStatus.DRAFT,
-        "published_at_0": "01.01.2020",
-        "published_at_1": "10:00",
-        "tags": "Open Data, KI",
-    }
+    posted = article_form(
+        title="Neu",
+        kicker="Neu",
+        slug=article.slug,
+        lead="Neu",
+        status=ArticleStatus.DRAFT,
+        published_at_0="01.01.2020",
+        published_at_1="10:00",
+        tags="Open Data, KI",
+    )
     change = client.post(
         reverse("admin:articles_article_change", args=[article.pk]), posted
     )
