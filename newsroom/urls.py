@@ -32,26 +32,30 @@ feed_patterns = [
     for kind, feed in (("rss", rss), ("atom", atom))
 ]
 
+
+def sitemap_path(route, view, sitemaps, template, name):
+    """A URL of Django's sitemap framework with our template."""
+    context = {"sitemaps": sitemaps, "template_name": f"sitemaps/{template}"}
+    return path(route, view, context, name=name)
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("feeds/", include((feed_patterns, "feeds"))),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "template_name": "sitemaps/index.xml"},
-        name="sitemap",
-    ),
-    path(
+    sitemap_path("sitemap.xml", sitemap_views.index, SITEMAPS, "index.xml", "sitemap"),
+    sitemap_path(
         "sitemap-news.xml",
         sitemap_views.sitemap,
-        {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
-        name="sitemap_news",
+        {"news": NewsSitemap},
+        "news.xml",
+        "sitemap_news",
     ),
-    path(
+    sitemap_path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
-        name="django.contrib.sitemaps.views.sitemap",
+        SITEMAPS,
+        "sitemap.xml",
+        "django.contrib.sitemaps.views.sitemap",
     ),
     path(
         "robots.txt",
