@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
-from articles import feeds
-from articles.sitemaps import SITEMAPS, NewsSitemap
+from articles import feeds, operations, sitemaps
 
 handler500 = "articles.views.server_error"
 
@@ -34,25 +32,23 @@ feed_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/live", operations.live, name="health_live"),
+    path("health/ready", operations.ready, name="health_ready"),
+    path("metrics", operations.prometheus_metrics, name="metrics"),
     path("feeds/", include((feed_patterns, "feeds"))),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "template_name": "sitemaps/index.xml"},
-        name="sitemap",
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    re_path(
+        r"^sitemap-artikel-(?P<year>[12][0-9]{3})-(?P<month>0[1-9]|1[0-2])\.xml$",
+        sitemaps.articles,
+        name="sitemap_articles",
     ),
+    # The single article sitemap of old is now split by month.
     path(
-        "sitemap-news.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
-        name="sitemap_news",
+        "sitemap-artikel.xml",
+        RedirectView.as_view(pattern_name="sitemap", permanent=True),
     ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap_section"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

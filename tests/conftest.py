@@ -7,10 +7,13 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
-def _no_page_cache(settings):
+def _no_page_cache(settings, tmp_path):
     """Pages render fresh so that query budgets count the page's own queries;
-    tests/test_cache.py turns the page cache on."""
+    tests/test_cache.py turns the page cache on, in a store of its own."""
     settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_REDIS_URL = ""
+    settings.PAGE_CACHE_PATH = tmp_path / "page-cache.sqlite3"
+    settings.PURGE_URLS = []
 
 
 @pytest.fixture
