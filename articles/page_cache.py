@@ -214,33 +214,38 @@ def invalidate_site(cause):
 
 
 def flush():
-    """Apply the collected invalidations: the store, then the edge."""
+    """Apply the collected invalidations: the store, then the edge. Keys the
+    store could not take are kept and sent again once it answers."""
     from .purge import purge
 
     pending = _state.__dict__.pop("pending", {})
-    retry = _state.__dict__.pop("retry", set()) if _store_usable() else set()
-    keys = sorted(set(pending) | retry)
+    keys = set(pending)
+    if _store_usable():
+        keys |= _state.__dict__.pop("retry", set())
     if not keys:
         return
-    causes = sorted(set(pending.values())) or ["retry after a store failure"]
-    cause = "; ".join(causes[:3]) + (
-        f" (+{len(causes) - 3})" if len(causes) > 3 else ""
-    )
+    keys = sorted(keys)
     stored = _store_call(
         lambda store: store.invalidate(keys, _stamp_ttl()), "invalidate"
     )
     if stored is _FAILED:
         _state.__dict__.setdefault("retry", set()).update(keys)
+    if not pending:
+        return
+    causes = sorted(set(pending.values()))
+    cause = "; ".join(causes[:3])
+    if len(causes) > 3:
+        cause += f" (+{len(causes) - 3})"
     metrics.INVALIDATIONS.inc()
-    metrics.INVALIDATED_KEYS.inc(len(keys))
+    metrics.INVALIDATED_KEYS.inc(len(pending))
     log.info(
         "invalidated %d keys (%s)%s: %s",
-        len(keys),
+        len(pending),
         cause,
-        "" if stored is not _FAILED else ", store unreachable, will retry",
-        " ".join(keys[:20]) + (" …" if len(keys) > 20 else ""),
+        ", store failed: will retry" if stored is _FAILED else "",
+        " ".join(sorted(pending)[:20]) + (" …" if len(pending) > 20 else ""),
     )
-    purge(keys, cause)
+    purge(sorted(pending), cause)
 
 
 # The store, with a pause after a failure so that a stopped Redis costs one
@@ -575,12 +580,14 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _state.__dict__.get("retry"):
+            flush()  # invalidations the store missed, before it serves again
         _state.in_request = True
         try:
             return self.handle(request)
         finally:
             _state.in_request = False
-            if _state.__dict__.get("pending"):
+            if _state.__dict__.get("pending") or _state.__dict__.get("retry"):
                 flush()
 
     def handle(self, request):
