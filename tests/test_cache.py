@@ -4,7 +4,9 @@ from datetime import timedelta
 import pytest
 import reversion
 from django.apps import apps
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -95,9 +97,11 @@ def test_renamed_municipality_renders_its_pages_afresh(
     with committed():
         Municipality.objects.filter(name="Essen").get().save()  # e.g. a rename
 
-    # rendered again: the page's three queries and the next scheduled change
-    with django_assert_num_queries(4):
+    # rendered again: the page's three queries (and, once a second per
+    # process, the next scheduled change when the store does not know it)
+    with CaptureQueriesContext(connection) as queries:
         html(client, article.get_absolute_url())
+    assert 3 <= len(queries) <= 4
 
 
 def test_changed_credit_shows_on_the_article_page(committed, client, story):
