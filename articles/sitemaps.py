@@ -56,54 +56,59 @@ class ArticleMonthSitemap(Sitemap):
         return item.updated_at
 
 
-class MunicipalitySitemap(Sitemap):
+class NewsListSitemap(Sitemap):
+    """The pages of `model` rows (municipalities, topics) that have published
+    news; lastmod is what newest_change() finds through an index."""
+
+    model = None
+    limit = URLS_PER_FILE
+
+    def newest_change(self):
+        """A one-row subquery: the newest change of a row's articles."""
+        raise NotImplementedError
+
+    def items(self):
+        return (
+            self.model.objects.annotate(latest_update=Subquery(self.newest_change()))
+            .filter(latest_update__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+    def lastmod(self, item):
+        return item.latest_update
+
+
+class MunicipalitySitemap(NewsListSitemap):
     """Municipalities with published news; lastmod is the newest change of
     one of their articles (index on municipality, status, updated_at)."""
 
-    limit = URLS_PER_FILE
+    model = Municipality
 
-    def items(self):
-        newest = (
+    def newest_change(self):
+        return (
             Article.objects.published()
             .filter(municipality=OuterRef("pk"))
             .order_by("-updated_at")
             .values("updated_at")[:1]
         )
-        return (
-            Municipality.objects.annotate(latest_update=Subquery(newest))
-            .filter(latest_update__isnull=False)
-            .only("slug")
-            .order_by("pk")
-        )
-
-    def lastmod(self, item):
-        return item.latest_update
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(NewsListSitemap):
     """Topics with published news; lastmod is the last change of the newest
     article tagged with it (found from the index on tag and article)."""
 
-    limit = URLS_PER_FILE
+    model = Tag
 
-    def items(self):
-        newest = (
+    def newest_change(self):
+        published = Article.objects.published().values("pk")
+        return (
             TaggedArticle.objects.filter(
-                tag=OuterRef("pk"),
-                content_object__in=Article.objects.published().values("pk"),
+                tag=OuterRef("pk"), content_object__in=published
             )
             .order_by("-content_object_id")
             .values("content_object__updated_at")[:1]
         )
-        return (
-            Tag.objects.annotate(latest_update=Subquery(newest))
-            .filter(latest_update__isnull=False)
-            .only("slug")
-            .order_by("pk")
-        )
-
-    def lastmod(self, item):
-        return item.latest_update
 
 
 class NewsSitemap(Sitemap):

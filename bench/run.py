@@ -71,6 +71,7 @@ def base_env(database_url):
         "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "NEWSROOM_LOG_LEVEL": "WARNING",
         "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}",
     }
 
@@ -513,37 +514,41 @@ def floor_figures(article_url):
     from django.test.utils import CaptureQueriesContext, override_settings
     from floor import PLAIN_MIDDLEWARE
 
-    ours, floor = [], []
+    def queries(client, url):
+        for _run in range(WARM_UP):
+            client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    plain_settings = override_settings(
+        ROOT_URLCONF="floor", MIDDLEWARE=PLAIN_MIDDLEWARE
+    )
     floor_url = "/floor" + article_url
+    ours, floor = [], []
     with rendering_every_request():
         client = Client()
-        with override_settings(ROOT_URLCONF="floor", MIDDLEWARE=PLAIN_MIDDLEWARE):
+        our_queries = queries(client, article_url)
+        with plain_settings:
             plain = Client()
-            for _run in range(WARM_UP):
-                plain.get(floor_url)
-            with CaptureQueriesContext(connection) as floor_queries:
-                plain.get(floor_url)
-            for _round in range(ROUNDS):
-                floor.append(cpu_ms(plain, floor_url, RENDER_RUNS // 2))
-        for _run in range(WARM_UP):
-            client.get(article_url)
-        with CaptureQueriesContext(connection) as our_queries:
-            client.get(article_url)
-        for _round in range(ROUNDS):
+            floor_queries = queries(plain, floor_url)
+        for _round in range(ROUNDS):  # alternating, so that drift hits both
             ours.append(cpu_ms(client, article_url, RENDER_RUNS // 2))
+            with plain_settings:
+                floor.append(cpu_ms(plain, floor_url, RENDER_RUNS // 2))
     figures = {
         "ours_cpu_ms": statistics.median(ours),
         "floor_cpu_ms": statistics.median(floor),
         "ours_rounds": ours,
         "floor_rounds": floor,
-        "ours_queries": len(our_queries),
-        "floor_queries": len(floor_queries),
+        "ours_queries": our_queries,
+        "floor_queries": floor_queries,
     }
     figures["ratio"] = figures["ours_cpu_ms"] / figures["floor_cpu_ms"]
     say(
         f"   article uncached {figures['ours_cpu_ms']:.1f} ms CPU "
-        f"({len(our_queries)} q; rounds {', '.join(f'{t:.1f}' for t in ours)}) vs "
-        f"floor {figures['floor_cpu_ms']:.1f} ms ({len(floor_queries)} q; rounds "
+        f"({our_queries} q; rounds {', '.join(f'{t:.1f}' for t in ours)}) vs "
+        f"floor {figures['floor_cpu_ms']:.1f} ms ({floor_queries} q; rounds "
         f"{', '.join(f'{t:.1f}' for t in floor)}): {figures['ratio']:.2f}×"
     )
     return figures

@@ -15,6 +15,18 @@ import urllib.request
 import pytest
 from django.conf import settings
 
+# manage.py shell script: an editor-in-chief "chefin" (password
+# "geheim-123") and one published article at /artikel/tiktok/ (pk 1).
+EDITOR_AND_ARTICLE = (
+    "from django.contrib.auth.models import User; "
+    "from django.utils import timezone; "
+    "from articles.models import Article; "
+    "User.objects.create_superuser('chefin', 'c@example.org', 'geheim-123'); "
+    "Article.objects.create(title='Stadt startet TikTok-Kanal', slug='tiktok',"
+    " kicker='Essen', lead='Nun kommt TikTok dazu.', status='published',"
+    " published_at=timezone.now())"
+)
+
 
 def free_port():
     """A port nobody listens on now (the kernel picks it)."""
@@ -44,14 +56,12 @@ def project_env(**variables):
 
 def manage(env, *args):
     """manage.py `args` in its own process, as an operator runs it."""
+    command = [sys.executable, "manage.py", *args]
     done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
+        command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
     )
-    assert done.returncode == 0, f"manage.py {args[0]}: {done.stderr}"
+    if done.returncode:
+        pytest.fail(f"manage.py {args[0]} failed: {done.stderr}")
     return done.stdout
 
 
@@ -87,12 +97,16 @@ def child(command, log, what, ready, env=None):
             wait_for(ready, what, process, log)
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_child(process)
+
+
+def stop_child(process):
+    """SIGTERM, and SIGKILL for a child that has not ended 10 s later."""
+    process.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        return process.wait(timeout=10)
+    process.kill()
+    return process.wait()
 
 
 @contextlib.contextmanager

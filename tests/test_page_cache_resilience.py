@@ -15,7 +15,7 @@ from django.test import Client
 from articles import page_cache
 from tests.factories import make_article
 from tests.http_client import Browser
-from tests.servers import gunicorn, redis_server, sqlite_site
+from tests.servers import EDITOR_AND_ARTICLE, gunicorn, redis_server, sqlite_site
 from tests.test_precise_invalidation import is_cached, text
 
 pytestmark = pytest.mark.django_db
@@ -83,19 +83,8 @@ def fetch(url):
         return error.code, ""
 
 
-SITE = (
-    "from django.contrib.auth.models import User; "
-    "from django.utils import timezone; "
-    "from articles.models import Article; "
-    "User.objects.create_superuser('chefin', 'c@example.org', 'geheim-123'); "
-    "Article.objects.create(title='Stadt startet TikTok-Kanal', slug='tiktok',"
-    " kicker='Essen', lead='Nun kommt TikTok dazu.', status='published',"
-    " published_at=timezone.now())"
-)
-
-
 def test_default_store_is_shared_by_all_workers_of_a_machine(tmp_path):
-    env = sqlite_site(tmp_path, SITE)  # no REDIS_URL
+    env = sqlite_site(tmp_path, EDITOR_AND_ARTICLE)  # no REDIS_URL
     with gunicorn(env, tmp_path, workers=3) as base:
         page = f"{base}/artikel/tiktok/"
         for _request in range(30):  # every worker caches the page

@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 
 from tests.http_client import Browser
+from tests.servers import EDITOR_AND_ARTICLE, manage
 
 PORTS = range(8750, 8800)
 # A Redis database of its own, flushed; concurrent runs set another number.
@@ -69,18 +70,6 @@ def free_ports(count):
     pytest.fail(f"No {count} free ports in {PORTS}")
 
 
-def manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        pytest.fail(f"manage.py {args[0]} failed: {result.stderr}")
-
-
 def wait_until_serving(port, process, log):
     for _attempt in range(100):
         if process.poll() is not None:
@@ -88,7 +77,7 @@ def wait_until_serving(port, process, log):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
             return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out: not up yet
             time.sleep(0.2)
     pytest.fail(f"gunicorn on port {port} did not answer")
 
@@ -106,18 +95,7 @@ def app_servers(database_url, redis_url, tmp_path):
     }
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input")
-    manage(
-        env,
-        "shell",
-        "-c",
-        "from django.contrib.auth.models import User; "
-        "from django.utils import timezone; "
-        "from articles.models import Article; "
-        "User.objects.create_superuser('chefin', 'c@example.org', 'geheim-123'); "
-        "Article.objects.create(title='Stadt startet TikTok-Kanal', slug='tiktok',"
-        " kicker='Essen', lead='Nun kommt TikTok dazu.', status='published',"
-        " published_at=timezone.now())",
-    )
+    manage(env, "shell", "-c", EDITOR_AND_ARTICLE)
     processes, urls = [], []
     try:
         for port in free_ports(2):
