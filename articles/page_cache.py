@@ -568,6 +568,9 @@ def edge_headers(response, keys):
     response[settings.PAGE_CACHE_KEY_HEADER] = " ".join(sorted(keys))
 
 
+_HITS = metrics.PAGE_CACHE.labels("hit")
+
+
 class PageCacheMiddleware:
     """Serve anonymous readers' GET and HEAD requests from the store, with
     304s, compression, ETag and Last-Modified on every reader response.
@@ -604,7 +607,7 @@ class PageCacheMiddleware:
         if key is not None:
             data = _store_call(lambda store: store.get(key), "get")
             if data not in (None, _FAILED):
-                metrics.PAGE_CACHE.labels("hit").inc()
+                _HITS.inc()
                 return Entry.loads(data).respond(request)
             started = _store_call(lambda store: store.sequence(), "sequence")
         response = self.get_response(request)

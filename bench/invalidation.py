@@ -15,6 +15,7 @@ every page, which takes hours at 10,000 articles on a loaded machine."""
 
 import argparse
 import os
+import random
 import sys
 import time
 
@@ -27,6 +28,15 @@ DATABASE = os.environ.get("BENCH_DATABASE", "newsroom_bench")
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=0,
+        help="estimate from this many random article pages (0: all of them)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse the archive of a previous run"
+    )
     args = parser.parse_args()
     os.environ.update(
         DJANGO_SECRET_KEY="benchmark-only-not-secret",
@@ -35,7 +45,8 @@ def main():
         NEWSROOM_LOG_LEVEL="WARNING",
     )
     os.environ.pop("REDIS_URL", None)
-    recreate_postgres_database(DATABASE)
+    if not args.keep:
+        recreate_postgres_database(DATABASE)
     import django
 
     django.setup()
@@ -46,22 +57,27 @@ def main():
     from articles.models import Article, Tag, TaggedArticle
 
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    build(0, args.articles, args.articles)
-    say(f"built {args.articles:,} articles in {time.perf_counter() - started:.0f} s")
+    if not args.keep:
+        started = time.perf_counter()
+        build(0, args.articles, args.articles)
+        say(
+            f"built {args.articles:,} articles in {time.perf_counter() - started:.0f} s"
+        )
     articles = list(
         Article.objects.published()
         .select_related("municipality")
         .prefetch_related("tags")
         .order_by("published_at")
     )
+    pages = articles
+    if args.sample:
+        pages = random.Random(14).sample(articles, min(args.sample, len(articles)))
     started = time.perf_counter()
     declared = {
-        article.pk: article_page_keys(article, article.related())
-        for article in articles
+        article.pk: article_page_keys(article, article.related()) for article in pages
     }
     seconds = time.perf_counter() - started
-    say(f"keys of {len(articles):,} article pages in {seconds:.0f} s")
+    say(f"keys of {len(pages):,} article pages in {seconds:.0f} s")
     busiest = Tag.objects.annotate(n=Count("tagged_articles")).order_by("-n").first()
     picks = {
         "from the archive's first tenth": next(
@@ -79,7 +95,7 @@ def main():
         say(
             f"adding '{busiest.name}' to the article {label} ({article.pk}): "
             f"{len(touched)} keys, {kept / len(declared):.1%} of "
-            f"{len(declared):,} article pages stay cached"
+            f"{len(declared):,} article pages (of {len(articles):,}) stay cached"
         )
 
 
