@@ -8,6 +8,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Redaktion")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .database import keep_sqlite_statistics
         from .page_cache import connect_signals
 
         connect_signals()
+        connection_created.connect(keep_sqlite_statistics, dispatch_uid="sqlite-stats")

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import page_cache
 from .models import Article, Municipality, Tag
 from .redirects import topic_redirect
 from .text import xml_text
@@ -44,6 +45,10 @@ class LatestArticlesFeed(Feed):
         """The published articles this feed is about; subclasses narrow it."""
         return Article.objects.published()
 
+    def list_keys(self, obj):
+        """The page cache's keys of what this feed is about."""
+        return [page_cache.list_key("articles")]
+
     def items(self, obj):
         return (
             self.articles(obj)
@@ -64,6 +69,10 @@ class LatestArticlesFeed(Feed):
                         xml_text(part) if isinstance(part, str) else part
                         for part in value
                     ]
+        keys = set(self.list_keys(obj))
+        for item in feed.items:
+            keys.update(item.pop("page_cache_keys"))
+        page_cache.shows(request, *keys)
         # Feed readers need absolute photo URLs; media may be served from this
         # host (relative MEDIA_URL) or from object storage (already absolute).
         for item in feed.items:
@@ -78,6 +87,11 @@ class LatestArticlesFeed(Feed):
         """Editors' text in a title or description: escaped for RSS, whose
         readers treat both as HTML; as is for Atom, whose titles are text."""
         return text if issubclass(self.feed_type, Atom1Feed) else escape(text)
+
+    def item_extra_kwargs(self, item):
+        # What the item shows, collected by get_feed() for the page cache.
+        shown = [item, *item.tags.all()]
+        return {"page_cache_keys": [page_cache.object_key(row) for row in shown]}
 
     def item_title(self, item):
         return self.plain_text(f"{item.kicker}: {item.title}")
@@ -148,6 +162,9 @@ class MunicipalityArticlesFeed(NewsAboutFeed):
     def articles(self, obj):
         return Article.objects.published().filter(municipality=obj)
 
+    def list_keys(self, obj):
+        return [page_cache.list_key("municipality", obj.pk), page_cache.object_key(obj)]
+
 
 class MunicipalityArticlesAtomFeed(MunicipalityArticlesFeed):
     feed_type = Atom1Feed
@@ -173,6 +190,9 @@ class TopicArticlesFeed(NewsAboutFeed):
 
     def articles(self, obj):
         return Article.objects.published().filter(tags=obj)
+
+    def list_keys(self, obj):
+        return [page_cache.list_key("tag", obj.pk), page_cache.object_key(obj)]
 
 
 class TopicArticlesAtomFeed(TopicArticlesFeed):

@@ -1,118 +1,600 @@
-"""The shared page cache for anonymous readers.
+"""The reader page cache and its invalidation by dependency keys.
 
-Every model whose rows readers see registers itself with @shown_to_readers.
-A committed change to any of them (save, delete, a change of an article's
-tags) bumps one "generation" number in the cache, and the generation is part
-of every page's cache key: after a change, no page cached before it is ever
-served again, on any app server sharing the cache. A change that is rolled
-back (a refused request) bumps nothing. A page's timeout is capped at the
-next moment an article's visibility changes by time alone (a scheduled
-publication), so such pages turn fresh without a cron job. Editors (anyone
-with a session), the admin and responses marked private or uncacheable are
-never cached.
+The contract (for every view, feed, sitemap and API response readers get)
+=========================================================================
+
+1. **A response says what it shows.** While handling an anonymous GET, a
+   view calls ``shows(request, *things)``; each thing is a model instance
+   registered with ``@shown_to_readers`` (its key is ``object_key(obj)``,
+   e.g. ``article-12``, ``municipality-3``, ``tag-7``) or a key string: a
+   list key from ``list_key(...)`` for every list the response *is*
+   (``list-articles`` home and feeds, ``list-municipality-3``,
+   ``list-tag-7``, ``list-month-2025-04``, ``list-archive``,
+   ``list-municipalities``, ``list-topics``, ``list-news``,
+   ``list-search``), or a sidebar key from ``related_key(tag_ids)``. A list
+   declares its list key *and* the objects on the page (a teaser shows an
+   article's title, its photo credit). Every stored response also carries
+   ``site``, which ``invalidate_site()`` purges (a restore).
+2. **Only declared responses are cached.** An anonymous 200 GET that
+   declared nothing is sent without ``s-maxage`` and is never stored, here
+   or at the edge, so a new view without a declaration is slow, never stale.
+3. **Changes say what they touch.** Every model whose rows readers see is
+   registered with ``@shown_to_readers(keys=function)``; ``function(old,
+   new)`` returns the keys a change touches, where ``old`` is the row as it
+   was (``None`` when created) and ``new`` as it is now (``None`` when
+   deleted). Lists an article enters or leaves come from comparing the two.
+   A test fails when a model of the app is neither registered nor listed as
+   never shown (tests/test_cache.py).
+4. **Invalidation happens after the commit**, once per request: a change
+   that is rolled back (a refused admin request) invalidates nothing.
+   ``QuerySet.update()`` and ``bulk_create()`` send no signals, and
+   ``loaddata`` saves raw rows: code that uses them calls ``changed(keys,
+   cause=…)`` or ``invalidate_site(cause)`` itself (services.tag_merge(),
+   the restore command).
+5. **The same keys leave the app**: cacheable responses carry them in the
+   ``xkey`` header (Varnish's xkey vmod; ``NEWSROOM_SURROGATE_KEY_HEADER=
+   Surrogate-Key`` for a CDN) with ``Cache-Control: public, max-age=0,
+   s-maxage=…, stale-while-revalidate=…, stale-if-error=…``, and every
+   invalidation is sent as ``PURGE`` with an ``xkey-purge`` header to each
+   URL in ``NEWSROOM_PURGE_URLS`` (articles/purge.py).
+6. **Query parameters**: tracking parameters (``utm_*``, ``fbclid`` …) are
+   ignored, the parameters in ``CACHED_PARAMETERS`` are part of the key, and
+   a request with any other parameter is rendered but never stored. A view
+   that reads a new parameter adds it to ``CACHED_PARAMETERS``.
+
+Articles become visible or invisible by time alone (a scheduled publication,
+an end of publication). The first request after such a moment, on any app
+server (the edge's health probe is one), invalidates the keys of the
+articles concerned, so no cron job is needed (``sweep()``).
+
+When the store fails (Redis stopped or full), readers get pages rendered
+without it, edits are saved as always, the invalidation is retried once the
+store answers again, and one log line says why.
 """
 
-import math
+import gzip
+import hashlib
+import logging
+import pickle
+import threading
 import time
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.urls import reverse
+from django.db.models.signals import post_save, pre_delete, pre_save
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from django.utils.cache import (
-    get_cache_key,
-    learn_cache_key,
-    patch_cache_control,
-    patch_vary_headers,
-)
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
 
-GENERATION_KEY = "newsroom:generation"
+from . import metrics
+from .page_store import RedisStore, SqliteStore, StoreError
 
+log = logging.getLogger("newsroom.page_cache")
 
-def generation():
-    """The current content generation, created on first use.
-
-    It starts from the clock, not from 1, so that a generation lost to an
-    eviction or a flush never repeats a number whose pages may still exist."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    return value
-
-
-def bump_generation():
-    """Make every cached page stale (atomic on Redis)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet: nothing cached under it either
-        generation()
+SITE_KEY = "site"
+# Query parameters that select what a reader page shows; part of the key.
+CACHED_PARAMETERS = {"nach", "vor", "q", "page"}
+# Parameters that only tell where a reader came from; they never change a page.
+TRACKING_PARAMETERS = {
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+    "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "ref", "wt_mc", "wt_zmc",
+}  # fmt: skip
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml")
+COMPRESSIBLE += ("application/atom+xml", "application/json", "application/ld+json")
+MIN_COMPRESS_LENGTH = 256
+# How long the edge may serve a stale copy while it fetches a fresh one, and
+# while the app servers fail.
+STALE_WHILE_REVALIDATE = 30
+STALE_IF_ERROR = 60 * 60 * 24
+RETRY_AFTER_ERROR = 5  # seconds without the store after it failed
 
 
-# The models registered with @shown_to_readers.
-SHOWN_TO_READERS = set()
+# Keys.
 
 
-def shown_to_readers(model):
-    """Class decorator for a model whose rows appear on reader pages: its
-    changes invalidate the page cache (proxies of it are covered too)."""
-    SHOWN_TO_READERS.add(model)
-    return model
+def object_key(obj):
+    """The key of one row readers see: "<model>-<pk>" (article-12)."""
+    return f"{obj._meta.concrete_model._meta.model_name}-{obj.pk}"
+
+
+def list_key(*parts):
+    """The key of a list readers see: list_key("tag", 7) is "list-tag-7"."""
+    return "-".join(["list", *map(str, parts)])
+
+
+def related_key(tag_ids):
+    """The key of the sidebars that rank articles sharing all of `tag_ids`."""
+    return "related-" + ".".join(str(pk) for pk in sorted(tag_ids))
+
+
+def shows(request, *things):
+    """Record that the response to `request` shows `things` (registered
+    model instances or keys); see the module docstring."""
+    keys = request.__dict__.setdefault("page_cache_keys", set())
+    for thing in things:
+        if thing is None:
+            continue
+        keys.add(thing if isinstance(thing, str) else object_key(thing))
+
+
+# The registry of models readers see.
+
+SHOWN_TO_READERS = {}  # model → keys(old, new)
+
+
+def shown_to_readers(*, keys):
+    """Class decorator for a model whose rows appear on reader pages.
+    `keys(old, new)` returns the dependency keys a change touches (old or
+    new is None for a creation or deletion); proxies share their model's."""
+
+    def register(model):
+        SHOWN_TO_READERS[model] = keys
+        return model
+
+    return register
 
 
 def is_shown_to_readers(model):
     return model._meta.concrete_model in SHOWN_TO_READERS
 
 
-def content_changed(sender, **kwargs):
-    """Signal receiver: once the change commits, make cached pages stale.
+def _keys_function(sender):
+    return SHOWN_TO_READERS.get(sender._meta.concrete_model)
 
-    Not before: a page rendered before the commit reads the old rows under
-    the old generation, and a rolled-back change leaves the cache alone."""
-    if is_shown_to_readers(sender):
-        transaction.on_commit(bump_generation)
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    keys = _keys_function(sender)
+    if keys is None or raw or instance._state.adding or instance.pk is None:
+        return
+    old = sender._base_manager.filter(pk=instance.pk).first()
+    instance._page_cache_old_keys = keys(old, None) if old is not None else set()
+    instance._page_cache_old = old
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    keys = _keys_function(sender)
+    if keys is None:
+        return
+    if raw:  # loaddata: whoever loads calls invalidate_site() once
+        return
+    old = None if created else getattr(instance, "_page_cache_old", None)
+    found = keys(old, instance) | getattr(instance, "_page_cache_old_keys", set())
+    instance.__dict__.pop("_page_cache_old", None)
+    instance.__dict__.pop("_page_cache_old_keys", None)
+    changed(found, cause=f"{sender.__name__} {instance.pk} saved")
+    if sender._meta.concrete_model._meta.label_lower == "articles.article":
+        transaction.on_commit(forget_next_change)
+
+
+def _before_delete(sender, instance, **kwargs):
+    keys = _keys_function(sender)
+    if keys is not None:
+        changed(keys(instance, None), cause=f"{sender.__name__} {instance.pk} deleted")
 
 
 def connect_signals():
-    """Watch saves, deletes and tag changes of every model shown to readers."""
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(content_changed, dispatch_uid=f"page-cache-{id(signal)}")
+    """Watch saves and deletes of every model shown to readers (tag links
+    are rows of TaggedArticle, so tag changes are saves and deletes too)."""
+    pre_save.connect(_before_save, dispatch_uid="page-cache-pre-save")
+    post_save.connect(_after_save, dispatch_uid="page-cache-post-save")
+    pre_delete.connect(_before_delete, dispatch_uid="page-cache-pre-delete")
+    setting_changed.connect(_reset_store, dispatch_uid="page-cache-settings")
 
 
-def page_timeout(now=None):
-    """Seconds a page may be cached: PAGE_CACHE_SECONDS, capped at the next
-    moment published() changes by time alone. The moment is one indexed query,
-    itself cached under the generation."""
+# Invalidation: collected per transaction, applied after the commit.
+
+_state = threading.local()
+
+
+def changed(keys, *, cause):
+    """Invalidate `keys` once the current transaction commits (at once
+    outside one); within a request, all of its commits are sent together
+    when the response is ready."""
+    keys = set(keys)
+    if keys:
+        transaction.on_commit(lambda: _committed(keys, cause))
+
+
+def _committed(keys, cause):
+    pending = _state.__dict__.setdefault("pending", {})
+    for key in keys:
+        pending.setdefault(key, cause)
+    if not getattr(_state, "in_request", False):
+        flush()
+
+
+def invalidate_site(cause):
+    """Make every cached page stale, here and at the edge (a restore)."""
+    changed({SITE_KEY}, cause=cause)
+
+
+def flush():
+    """Apply the collected invalidations: the store, then the edge. Keys the
+    store could not take are kept and sent again once it answers."""
+    from .purge import purge
+
+    pending = _state.__dict__.pop("pending", {})
+    keys = set(pending)
+    if _store_usable():
+        keys |= _state.__dict__.pop("retry", set())
+    if not keys:
+        return
+    keys = sorted(keys)
+    stored = _store_call(
+        lambda store: store.invalidate(keys, _stamp_ttl()), "invalidate"
+    )
+    if stored is _FAILED:
+        _state.__dict__.setdefault("retry", set()).update(keys)
+    if not pending:
+        return
+    causes = sorted(set(pending.values()))
+    cause = "; ".join(causes[:3])
+    if len(causes) > 3:
+        cause += f" (+{len(causes) - 3})"
+    metrics.INVALIDATIONS.inc()
+    metrics.INVALIDATED_KEYS.inc(len(pending))
+    log.info(
+        "invalidated %d keys (%s)%s: %s",
+        len(pending),
+        cause,
+        ", store failed: will retry" if stored is _FAILED else "",
+        " ".join(sorted(pending)[:20]) + (" …" if len(pending) > 20 else ""),
+    )
+    purge(sorted(pending), cause)
+
+
+# The store, with a pause after a failure so that a stopped Redis costs one
+# timeout per RETRY_AFTER_ERROR seconds, not one per request.
+
+_store = {"instance": None, "failed_at": None}
+_FAILED = object()
+
+
+def store():
+    if _store["instance"] is None:
+        if getattr(settings, "PAGE_CACHE_REDIS_URL", ""):
+            _store["instance"] = RedisStore(settings.PAGE_CACHE_REDIS_URL)
+        else:
+            _store["instance"] = SqliteStore(settings.PAGE_CACHE_PATH)
+    return _store["instance"]
+
+
+def _reset_store(setting, **kwargs):
+    if setting in ("PAGE_CACHE_REDIS_URL", "PAGE_CACHE_PATH"):
+        _store.update(instance=None, failed_at=None)
+        _visibility.update(next_change=None, checked_at=0.0)
+
+
+def _store_usable():
+    failed_at = _store["failed_at"]
+    return failed_at is None or time.monotonic() - failed_at > RETRY_AFTER_ERROR
+
+
+def _store_call(function, what):
+    """`function(store)`, or _FAILED when the store fails (logged once per
+    pause) or is paused after a failure."""
+    if not _store_usable():
+        return _FAILED
+    try:
+        result = function(store())
+    except StoreError as error:
+        if _store["failed_at"] is None:
+            log.warning(
+                "page cache store failed on %s (%s); readers get pages "
+                "rendered without it, retried every %d s",
+                what,
+                error,
+                RETRY_AFTER_ERROR,
+            )
+        metrics.STORE_ERRORS.labels(what).inc()
+        _store["failed_at"] = time.monotonic()
+        return _FAILED
+    if _store["failed_at"] is not None:
+        log.warning("page cache store answers again (%s)", what)
+        _store["failed_at"] = None
+    return result
+
+
+def store_status():
+    """ "ok", or why the store does not answer (for the readiness check)."""
+    try:
+        store().ping()
+    except StoreError as error:
+        return str(error)
+    return "ok"
+
+
+def clear():
+    """Empty the store (tests, and `manage.py restore`)."""
+    store().clear()
+    _visibility.update(next_change=None, checked_at=0.0)
+
+
+def _stamp_ttl():
+    # A stamp must outlive every page stored with it.
+    return 2 * max(settings.PAGE_CACHE_SECONDS, 60)
+
+
+# Scheduled publications and ends of publication.
+
+_visibility = {"next_change": None, "checked_at": 0.0}
+NO_CHANGE = "none"
+REFRESH_SECONDS = 1.0  # how often a process re-reads the next moment
+
+
+def forget_next_change():
+    """An article changed: its moment may be the next one (after commit)."""
+    _store_call(lambda store: store.delete_value("next-change"), "next change")
+    _visibility["checked_at"] = 0.0
+
+
+def _next_change():
+    """The next moment published() changes by time alone (epoch seconds,
+    or None), read from the store at most once a second per process."""
+    now = time.monotonic()
+    if now - _visibility["checked_at"] < REFRESH_SECONDS:
+        return _visibility["next_change"]
+    _visibility["checked_at"] = now
+    value = _store_call(lambda store: store.get_value("next-change"), "next change")
+    if value is _FAILED:
+        return None
+    if value is None:
+        value = _compute_next_change()
+    _visibility["next_change"] = None if value == NO_CHANGE else float(value)
+    return _visibility["next_change"]
+
+
+def _compute_next_change():
     from .models import Article
 
-    if settings.PAGE_CACHE_SECONDS <= 0:
-        return 0
-    now = now or timezone.now()
-    key = f"newsroom:next-change:{generation()}"
-    next_change = cache.get(key, "unknown")
-    if next_change == "unknown":
-        next_change = Article.objects.next_visibility_change(now)
-        cache.set(key, next_change, settings.PAGE_CACHE_SECONDS)
-    if next_change is None:
-        return settings.PAGE_CACHE_SECONDS
-    # Rounded down: a page never stays cached past the moment it changes.
-    until = math.floor((next_change - now).total_seconds())
-    return max(0, min(settings.PAGE_CACHE_SECONDS, until))
+    moment = Article.objects.next_visibility_change(timezone.now())
+    value = NO_CHANGE if moment is None else str(moment.timestamp())
+    _store_call(lambda store: store.set_value("next-change", value), "next change")
+    if _store_call(lambda store: store.get_value("last-sweep"), "sweep") is None:
+        _store_call(
+            lambda store: store.set_value("last-sweep", str(time.time())), "sweep"
+        )
+    return value
+
+
+def sweep():
+    """If an article's scheduled publication or end of publication has
+    passed since the last sweep, invalidate the keys of every such article
+    (one process does it; the others wait for it). Returns True while a due
+    sweep has not finished, so that the caller renders without the cache."""
+    from .cache_keys import visibility_keys
+    from .models import Article, ArticleStatus
+
+    due = _next_change()
+    if due is None or time.time() < due:
+        return False
+    if not _store_call(lambda store: store.add("sweep-lock", "1", 30), "sweep"):
+        return True
+    try:
+        now = timezone.now()
+        last = _store_call(lambda store: store.get_value("last-sweep"), "sweep")
+        since = datetime.fromtimestamp(float(last or due - 1), tz=UTC)
+        flipped = Article.objects.filter(status=ArticleStatus.PUBLISHED).filter(
+            published_at__gt=since, published_at__lte=now
+        ) | Article.objects.filter(status=ArticleStatus.PUBLISHED).filter(
+            unpublish_at__gt=since, unpublish_at__lte=now
+        )
+        flipped = list(flipped)
+        keys = set()
+        for article in flipped:
+            keys |= visibility_keys(article)
+        titles = ", ".join(str(article.pk) for article in flipped)
+        _state.__dict__.setdefault("pending", {}).update(
+            dict.fromkeys(keys, f"scheduled visibility of article {titles}")
+        )
+        flush()
+        stamp = str(now.timestamp())
+        _store_call(lambda store: store.set_value("last-sweep", stamp), "sweep")
+        _compute_next_change()
+        _visibility["checked_at"] = 0.0
+    finally:
+        _store_call(lambda store: store.delete_value("sweep-lock"), "sweep")
+    return False
+
+
+# HTTP: what a cacheable response looks like, stored and sent.
+
+
+def canonical_query(request):
+    """The query string that is part of the cache key: known parameters,
+    sorted; tracking parameters dropped. None when the request has a
+    parameter the page cache does not know (never stored)."""
+    raw = request.META.get("QUERY_STRING", "")
+    if not raw:
+        return ""
+    kept = []
+    for name, value in parse_qsl(raw, keep_blank_values=True):
+        if name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES):
+            continue
+        if name not in CACHED_PARAMETERS:
+            return None
+        kept.append((name, value))
+    return urlencode(sorted(kept))
+
+
+def entry_key(request):
+    query = canonical_query(request)
+    if query is None:
+        return None
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return hashlib.sha1(url.encode()).hexdigest()
+
+
+def is_reader_request(request):
+    """Anonymous GET or HEAD outside the admin, static files, media and the
+    operators' endpoints."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PATHS)
+    )
+
+
+def is_public(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(
+            word in cache_control
+            for word in ("private", "no-cache", "no-store", "max-age=0")
+        )
+    )
+
+
+class Entry:
+    """A response as stored: status, headers, the body in each encoding,
+    its validators and the keys it depends on."""
+
+    __slots__ = ("headers", "bodies", "etag", "last_modified", "keys")
+
+    def __init__(self, response, keys, compress):
+        content = response.content
+        self.keys = keys
+        etag = response.get("ETag") or quote_etag(hashlib.md5(content).hexdigest())
+        self.etag = etag.removeprefix("W/")
+        self.last_modified = parse_http_date_safe(
+            response.get("Last-Modified", "")
+        ) or int(time.time())
+        self.headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower()
+            not in ("etag", "last-modified", "content-length", "content-encoding")
+        ]
+        self.bodies = {"identity": content}
+        content_type = response.get("Content-Type", "")
+        if len(content) >= MIN_COMPRESS_LENGTH and content_type.startswith(
+            COMPRESSIBLE
+        ):
+            for encoding in compress:
+                self.bodies[encoding] = ENCODERS[encoding](content)
+            if "gzip" in self.bodies and compress == ENCODINGS:
+                del self.bodies["identity"]  # stored: unzipped for the rare client
+
+    def dumps(self):
+        return pickle.dumps(
+            (self.headers, self.bodies, self.etag, self.last_modified, self.keys),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+
+    @classmethod
+    def loads(cls, data):
+        entry = cls.__new__(cls)
+        (entry.headers, entry.bodies, entry.etag, entry.last_modified, entry.keys) = (
+            pickle.loads(data)
+        )
+        return entry
+
+    def respond(self, request):
+        """The response for `request`: 304 when its validators match, else
+        the body in the best encoding it accepts."""
+        if not_modified(request, self.etag, self.last_modified):
+            response = HttpResponseNotModified()
+            for name, value in self.headers:
+                if name.lower() in ("cache-control", "vary", "xkey", "expires"):
+                    response[name] = value
+        else:
+            encoding = choose_encoding(request, self.bodies)
+            body = self.bodies.get(encoding)
+            if body is None:
+                body = gzip.decompress(self.bodies["gzip"])
+            response = HttpResponse(body)
+            for name, value in self.headers:
+                response[name] = value
+            response["Content-Length"] = len(body)
+            if encoding != "identity":
+                response["Content-Encoding"] = encoding
+        weak = "W/" if "Content-Encoding" in response or "gzip" in self.bodies else ""
+        response["ETag"] = weak + self.etag
+        response["Last-Modified"] = http_date(self.last_modified)
+        return response
+
+
+def _brotli(content):
+    import brotli
+
+    return brotli.compress(content, quality=5)
+
+
+ENCODERS = {"br": _brotli, "gzip": lambda content: gzip.compress(content, 6)}
+ENCODINGS = tuple(ENCODERS)
+
+
+def choose_encoding(request, bodies):
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    for encoding in ENCODINGS:
+        if encoding in accepted and encoding in bodies:
+            return encoding
+    return "identity"
+
+
+def not_modified(request, etag, last_modified):
+    """RFC 9110 13.2.2: If-None-Match decides when present, else
+    If-Modified-Since (weak comparison, as for GET)."""
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        wanted = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+        return "*" in wanted or etag in wanted
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and last_modified <= since
+
+
+def edge_headers(response, keys):
+    """Cache-Control for browsers (revalidate) and shared caches (s-maxage),
+    and the surrogate keys."""
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if not keys or settings.PAGE_CACHE_SECONDS <= 0:
+        return
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.PAGE_CACHE_SECONDS,
+        stale_while_revalidate=STALE_WHILE_REVALIDATE,
+        stale_if_error=STALE_IF_ERROR,
+    )
+    response[settings.PAGE_CACHE_KEY_HEADER] = " ".join(sorted(keys))
+
+
+_HITS = metrics.PAGE_CACHE.labels("hit")
 
 
 class PageCacheMiddleware:
-    """Serve anonymous readers' GET and HEAD requests from the shared cache.
+    """Serve anonymous readers' GET and HEAD requests from the store, with
+    304s, compression, ETag and Last-Modified on every reader response.
 
-    Keys follow Django's cache middleware (URL plus the request headers the
-    response varies on) with the generation as prefix."""
+    It comes first in MIDDLEWARE: a hit is one store round trip and skips
+    every other middleware and the view; what they add to a response (the
+    security headers) was stored with it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.is_cacheable_request(request):
+        if _state.__dict__.get("retry"):
+            flush()  # invalidations the store missed, before it serves again
+        _state.in_request = True
+        try:
+            return self.handle(request)
+        finally:
+            _state.in_request = False
+            if _state.__dict__.get("pending") or _state.__dict__.get("retry"):
+                flush()
+
+    def handle(self, request):
+        if not is_reader_request(request):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 # Pages for a logged-in editor stay out of shared caches.
@@ -120,38 +602,40 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
 
-        prefix = f"newsroom:{generation()}"
-        key = get_cache_key(request, prefix, "GET", cache=cache)
-        cached = cache.get(key) if key else None
-        if cached is not None:
-            return cached
-
+        caching = settings.PAGE_CACHE_SECONDS > 0 and not self.sweeping()
+        key = entry_key(request) if caching else None
+        if key is not None:
+            data = _store_call(lambda store: store.get(key), "get")
+            if data not in (None, _FAILED):
+                _HITS.inc()
+                return Entry.loads(data).respond(request)
+            started = _store_call(lambda store: store.sequence(), "sequence")
         response = self.get_response(request)
-        if request.method == "GET" and self.is_cacheable_response(response):
-            timeout = page_timeout()
-            if timeout > 0:
-                key = learn_cache_key(request, response, timeout, prefix, cache)
-                cache.set(key, response, timeout)
-        return response
-
-    @staticmethod
-    def is_cacheable_request(request):
-        return (
-            settings.PAGE_CACHE_SECONDS > 0
-            and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(reverse("admin:index"))
-        )
-
-    @staticmethod
-    def is_cacheable_response(response):
-        cache_control = response.get("Cache-Control", "")
-        return (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not any(
-                word in cache_control
-                for word in ("private", "no-cache", "no-store", "max-age=0")
+        if not is_public(response):
+            return response
+        keys = request.__dict__.get("page_cache_keys", set())
+        store_it = key is not None and bool(keys) and started is not _FAILED
+        metrics.PAGE_CACHE.labels("miss" if store_it else "bypass").inc()
+        keys = keys | {SITE_KEY} if keys else keys
+        edge_headers(response, keys)
+        wanted = choose_encoding(request, ENCODERS)
+        compress = ENCODINGS if store_it else (wanted,) if wanted in ENCODERS else ()
+        entry = Entry(response, sorted(keys), compress)
+        if store_it:
+            ttl = settings.PAGE_CACHE_SECONDS
+            data = entry.dumps()
+            _store_call(
+                lambda store: store.put(
+                    key, data, entry.keys, started, ttl, _stamp_ttl()
+                ),
+                "put",
             )
-        )
+        return entry.respond(request)
+
+    @staticmethod
+    def sweeping():
+        try:
+            return sweep()
+        except Exception:  # a sweep must never cost a reader the page
+            log.exception("visibility sweep failed")
+            return True

@@ -5,6 +5,8 @@ article's tags is logged as a TagChange."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from . import page_cache
+from .cache_keys import tagging_keys
 from .models import Article, Tag, TagChange, TaggedArticle, TagRedirect
 
 
@@ -193,6 +195,12 @@ def tag_merge(*, source, target, user):
     # Articles with both tags just drop the source; the rest move over.
     links.filter(content_object_id__in=has_target).delete()
     TaggedArticle.objects.filter(tag=source).update(tag=target)
+    # update() sends no signals: the moved articles now show the target.
+    keys = {page_cache.list_key("tag", source.pk)}
+    for article in articles:
+        link = TaggedArticle(content_object_id=article.pk, tag_id=target.pk)
+        keys |= tagging_keys(None, link)
+    page_cache.changed(keys, cause=f"tag {source.pk} merged into {target.pk}")
     TagRedirect.objects.filter(tag=source).update(tag=target)
     old_slug = source.slug
     source.delete()

@@ -11,6 +11,8 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import page_cache
+from .cache_keys import article_page_keys, teaser_keys
 from .context_processors import site_context
 from .forms import SearchForm
 from .models import SEARCH_RESULTS_LIMIT, Article, Municipality, Page, Tag
@@ -38,6 +40,9 @@ class ArticleDetailView(DetailView):
             + [str(item.pk) for item in self.related_articles]
         )
         etag = quote_etag(hashlib.md5(version.encode()).hexdigest())
+        page_cache.shows(
+            request, *article_page_keys(self.object, self.related_articles)
+        )
         last_modified = int(self.object.updated_at.timestamp())
         response = get_conditional_response(
             request, etag=etag, last_modified=last_modified
@@ -95,6 +100,17 @@ class ArticleListView(KeysetPaginationMixin, ListView):
     def get_queryset(self):
         return Article.objects.published().for_photo_teasers()
 
+    def list_keys(self):
+        """The page cache's keys of the list this page is part of."""
+        return [page_cache.list_key("articles")]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page_cache.shows(
+            self.request, *self.list_keys(), *teaser_keys(context["object_list"])
+        )
+        return context
+
 
 class TopicView(ArticleListView):
     """A topic page: published articles with one tag, newest first; 404 while
@@ -113,6 +129,12 @@ class TopicView(ArticleListView):
         self.extra_context = {"tag": self.tag}
         return super().get_queryset().filter(tags=self.tag)
 
+    def list_keys(self):
+        return [
+            page_cache.list_key("tag", self.tag.pk),
+            page_cache.object_key(self.tag),
+        ]
+
 
 class MunicipalityDirectoryView(TemplateView):
     """All municipalities grouped by federal state, with their news count."""
@@ -121,6 +143,7 @@ class MunicipalityDirectoryView(TemplateView):
 
     def get_context_data(self, **kwargs):
         states = Municipality.objects.directory(Article.objects.published())
+        page_cache.shows(self.request, page_cache.list_key("municipalities"))
         return super().get_context_data(states=states, **kwargs)
 
 
@@ -134,6 +157,13 @@ class MunicipalityNewsView(ArticleListView):
         self.extra_context = {"municipality": municipality}
         return super().get_queryset().filter(municipality=municipality)
 
+    def list_keys(self):
+        municipality = self.extra_context["municipality"]
+        return [
+            page_cache.list_key("municipality", municipality.pk),
+            page_cache.object_key(municipality),
+        ]
+
 
 class ArchiveView(TemplateView):
     """Years and months with the number of articles published in each."""
@@ -142,6 +172,7 @@ class ArchiveView(TemplateView):
 
     def get_context_data(self, **kwargs):
         years = Article.objects.published().month_counts()
+        page_cache.shows(self.request, page_cache.list_key("archive"))
         return super().get_context_data(years=years.items(), **kwargs)
 
 
@@ -161,6 +192,11 @@ class ArchiveMonthView(ArticleListView):
             .get_queryset()
             .filter(published_at__gte=first, published_at__lt=following)
         )
+
+    def list_keys(self):
+        return [
+            page_cache.list_key("month", self.extra_context["month"].strftime("%Y-%m"))
+        ]
 
 
 class SearchView(ListView):
@@ -182,9 +218,16 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
-        return super().get_context_data(
+        context = super().get_context_data(
             form=self.form, query=query, result_limit=SEARCH_RESULTS_LIMIT, **kwargs
         )
+        # Any change to any article may change what a search finds.
+        page_cache.shows(
+            self.request,
+            page_cache.list_key("search"),
+            *teaser_keys(context["object_list"]),
+        )
+        return context
 
 
 class PageView(DetailView):
@@ -192,6 +235,10 @@ class PageView(DetailView):
 
     model = Page
     template_name = "articles/page.html"
+
+    def get_context_data(self, **kwargs):
+        page_cache.shows(self.request, self.object)
+        return super().get_context_data(**kwargs)
 
 
 def server_error(request, template_name="500.html"):

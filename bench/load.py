@@ -50,7 +50,8 @@ from run import BENCH_DIR, POSTGRES, ROOT, WORDS, build, recreate_postgres_datab
 
 from tests.servers import Browser, Gunicorn, ServerError, serving, stop
 
-DATABASE = "newsroom_load"
+# Parallel runs need their own database and Redis database.
+DATABASE = os.environ.get("LOAD_DATABASE", "newsroom_load")
 REDIS = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/9")
 PORTS = range(9300, 9400)
 HOST = "127.0.0.1"  # the only address this script ever sends to

@@ -39,6 +39,11 @@ BENCH_DIR = ROOT / "var" / "bench"
 CHART = ROOT / "docs" / "benchmark.png"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+# Django's per-view cache of the floor, in a Redis database of its own.
+FLOOR_REDIS = os.environ.get("BENCH_FLOOR_REDIS_URL", "redis://127.0.0.1:6379/10")
+# Browsers offer compression; the floor ignores it, the page cache uses it.
+ACCEPT_ENCODING = "gzip, deflate, br"
+ROUNDS = 5  # repeated measurements; medians are reported with their spread
 # Parallel runs need their own database, port and Redis database.
 DATABASE = os.environ.get("BENCH_DATABASE", "newsroom_bench")
 PORT = int(os.environ.get("BENCH_PORT", "8790"))  # in issue 7's range 8700-8799
@@ -65,7 +70,8 @@ def base_env(database_url):
         DJANGO_SECRET_KEY="benchmark-only-not-secret",
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="newsroom.settings",
-        PYTHONPATH=str(ROOT),
+        NEWSROOM_LOG_LEVEL="WARNING",
+        PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}",
     )
 
 
@@ -145,6 +151,25 @@ def print_summary(results):
                 f"   home, last page (?nach={deep['key']}, keyset pagination): "
                 f"median {deep['median_ms']:.1f} ms"
             )
+    say("\n==> The article page against plain Django (CPU time, medians)")
+    for database, by_size in results.items():
+        for size, figures in by_size.items():
+            floor = figures["floor"]
+            say(
+                f"   {database} {int(size):,}: uncached {floor['ours_cpu_ms']:.1f} ms "
+                f"({floor['ours_queries']} q) vs floor {floor['floor_cpu_ms']:.1f} ms "
+                f"({floor['floor_queries']} q) = {floor['ratio']:.2f}× "
+                f"({'ok' if floor['ratio'] <= 1.0 else 'OVER 1.0×'}); cache hit "
+                f"{figures['pages']['article']['rps_cached']:.0f} req/s vs "
+                f"cache_page {floor['rps_cache_page']:.0f} = {floor['hit_ratio']:.2f}× "
+                f"({'ok' if floor['hit_ratio'] >= 1.5 else 'UNDER 1.5×'})"
+            )
+            shares = ", ".join(
+                f"{label} article {f['still_cached']:.1%}"
+                for label, f in figures["invalidation"].items()
+            )
+            say(f"   {database} {int(size):,}: article pages still cached after "
+                f"one retag: {shares} (target ≥ 95 %)")  # fmt: skip
     say("\n==> Targets")
     for database, by_size in results.items():
         sizes = sorted(by_size, key=int)
@@ -341,10 +366,11 @@ def build(start, stop, largest):
     Article.objects.filter(slug__in=[f"meldung-{stop - n}" for n in (3, 50)]).update(
         published_at=now + timedelta(days=2)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
-        )
+    # PostgreSQL's autovacuum would do this within a minute; SQLite gets no
+    # manual ANALYZE: the project keeps its statistics (articles/database.py).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 def paragraphs(rng):
@@ -384,8 +410,8 @@ def measure(database, size, wrk_seconds):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from articles import page_cache
     from articles.models import Article
-    from articles.page_cache import bump_generation
 
     article, urls = sample_urls()
     client = Client()
@@ -405,7 +431,7 @@ def measure(database, size, wrk_seconds):
                 times.append((time.perf_counter() - started) * 1000)
             after_change = []
             for _run in range(5):
-                bump_generation()
+                page_cache.invalidate_site("benchmark")
                 started = time.perf_counter()
                 client.get(url)
                 after_change.append((time.perf_counter() - started) * 1000)
@@ -441,6 +467,10 @@ def measure(database, size, wrk_seconds):
     figures["home_explain"] = home.explain(**analyze)
     say("   EXPLAIN (home) " + figures["home_explain"].replace("\n", "\n   "))
     figures["deep_page"] = deep_page(client)
+    figures["floor"] = floor_figures(urls["article"])
+    figures["profile"] = profile(urls["article"])
+    figures["sitemaps"] = sitemap_figures()
+    figures["invalidation"] = invalidation_figure(size)
 
     for cached in (False, True):
         label = "rps_cached" if cached else "rps_uncached"
@@ -448,25 +478,209 @@ def measure(database, size, wrk_seconds):
             for page in PAGES:
                 if urls[page]:
                     urllib.request.urlopen(base + urls[page]).read()  # warm up
-                    rate = wrk(base + urls[page], wrk_seconds)
+                    rate = wrk(base + urls[page], wrk_seconds, ACCEPT_ENCODING)
                     figures["pages"][page][label] = rate
                     mode = "cached" if cached else "uncached"
                     say(f"   wrk {page} {mode}: {rate:.0f} req/s")
+    with gunicorn(database, True, floor=True) as base:
+        url = base + "/floor/cached" + urls["article"]
+        urllib.request.urlopen(url).read()
+        rate = wrk(url, wrk_seconds, ACCEPT_ENCODING)
+        figures["floor"]["rps_cache_page"] = rate
+        say(f"   wrk article, Django's cache_page on the floor: {rate:.0f} req/s")
+    hit = figures["pages"]["article"]["rps_cached"]
+    figures["floor"]["hit_ratio"] = hit / rate
+    say(f"   page cache hit / cache_page: {hit / rate:.2f}×")
+    return figures
+
+
+def count_queries(client, url):
+    """SQL statements one GET of `url` runs (an execute wrapper: the query
+    log that CaptureQueriesContext reads stops growing at 9,000 entries)."""
+    from django.db import connection
+
+    statements = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *args: statements.append(sql) or execute(sql, *args)
+    ):
+        assert client.get(url).status_code == 200, url
+    return len(statements)
+
+
+def cpu_ms(client, url, runs):
+    """Median CPU time (user + system of this process) of `runs` GETs."""
+    times = []
+    for _run in range(runs):
+        started = time.process_time()
+        assert client.get(url).status_code == 200, url
+        times.append((time.process_time() - started) * 1000)
+    return statistics.median(times)
+
+
+def floor_figures(article_url):
+    """The article page uncached against the plain-Django floor (same
+    queries, same template, Django's default middleware), in CPU time, in
+    ROUNDS alternating rounds; medians and the spread between rounds."""
+    from django.test import Client
+    from django.test.utils import override_settings
+    from floor import PLAIN_MIDDLEWARE
+
+    def queries(client, url):
+        for _run in range(WARM_UP):
+            client.get(url)
+        return count_queries(client, url)
+
+    plain_settings = override_settings(
+        ROOT_URLCONF="floor", MIDDLEWARE=PLAIN_MIDDLEWARE
+    )
+    floor_url = "/floor" + article_url
+    ours, floor = [], []
+    with rendering_every_request():
+        client = Client()
+        our_queries = queries(client, article_url)
+        with plain_settings:
+            plain = Client()
+            floor_queries = queries(plain, floor_url)
+        for _round in range(ROUNDS):  # alternating, so that drift hits both
+            ours.append(cpu_ms(client, article_url, RENDER_RUNS // 2))
+            with plain_settings:
+                floor.append(cpu_ms(plain, floor_url, RENDER_RUNS // 2))
+    figures = {
+        "ours_cpu_ms": statistics.median(ours),
+        "floor_cpu_ms": statistics.median(floor),
+        "ours_rounds": ours,
+        "floor_rounds": floor,
+        "ours_queries": our_queries,
+        "floor_queries": floor_queries,
+    }
+    figures["ratio"] = figures["ours_cpu_ms"] / figures["floor_cpu_ms"]
+    say(
+        f"   article uncached {figures['ours_cpu_ms']:.1f} ms CPU "
+        f"({our_queries} q; rounds {', '.join(f'{t:.1f}' for t in ours)}) vs "
+        f"floor {figures['floor_cpu_ms']:.1f} ms ({floor_queries} q; rounds "
+        f"{', '.join(f'{t:.1f}' for t in floor)}): {figures['ratio']:.2f}×"
+    )
+    return figures
+
+
+def profile(article_url):
+    """cProfile of 30 uncached renders of the article page: the top entries
+    by cumulative time."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.test import Client
+
+    client = Client()
+    with rendering_every_request():
+        client.get(article_url)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _run in range(30):
+            client.get(article_url)
+        profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    text = out.getvalue()
+    say("   profile of the uncached article page (30 renders, cumulative):")
+    say("   " + "\n   ".join(text.strip().splitlines()[:45]))
+    return text
+
+
+def sitemap_figures():
+    """Each sitemap uncached: queries and median time in process."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    newest = Article.objects.published().order_by("-published_at").first()
+    month = timezone.localtime(newest.published_at).strftime("%Y-%m")
+    client = Client()
+    figures = {}
+    with rendering_every_request():
+        for url in ("/sitemap.xml", f"/sitemap-artikel-{month}.xml",
+                    "/sitemap-kommunen.xml", "/sitemap-themen.xml",
+                    "/sitemap-news.xml"):  # fmt: skip
+            assert client.get(url).status_code == 200, url
+            queries = count_queries(client, url)
+            times = []
+            for _run in range(10):
+                started = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            figures[url] = {
+                "queries": queries,
+                "median_ms": statistics.median(times),
+            }
+            say(
+                f"   {url}: {queries} queries, median "
+                f"{statistics.median(times):.1f} ms uncached"
+            )
+    return figures
+
+
+def invalidation_figure(size):
+    """Every article page cached; a moderator adds the busiest topic to one
+    article of the archive's first year: the share of article pages still
+    cached (and for the newest article, whose change reaches the most
+    sidebars)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client, RequestFactory
+    from django.test.utils import override_settings
+
+    from articles import page_cache
+    from articles.models import Article, Tag
+    from articles.services import article_tags_set
+
+    busiest = Tag.objects.annotate(n=Count("tagged_articles")).order_by("-n").first()
+    user = get_user_model().objects.get_or_create(username="bench-moderator")[0]
+    published = list(Article.objects.published().order_by("published_at"))
+    urls = [article.get_absolute_url() for article in published]
+    factory = RequestFactory()
+    figures = {}
+    with override_settings(PAGE_CACHE_SECONDS=600):
+        page_cache.clear()
+        client = Client()
+        started = time.perf_counter()
+        for url in urls:
+            client.get(url)
+        seconds = time.perf_counter() - started
+        say(f"   cached {len(urls):,} article pages in {seconds:.0f} s")
+        for label, article in (
+            ("old", next(a for a in published[len(published) // 10:]
+                         if busiest not in a.tags.all())),
+            ("newest", published[-1]),
+        ):  # fmt: skip
+            cached = [url for url in urls if page_cache.store().get(
+                page_cache.entry_key(factory.get(url))) is not None]  # fmt: skip
+            names = [tag.name for tag in article.tags.all()] + [busiest.name]
+            article_tags_set(article=article, names=names, user=user)
+            still = sum(
+                page_cache.store().get(page_cache.entry_key(factory.get(url)))
+                is not None
+                for url in cached
+            )
+            share = still / len(urls)
+            figures[label] = {"article": article.pk, "still_cached": share}
+            say(
+                f"   retagging the {label} article {article.pk} (+{busiest.name}): "
+                f"{share:.1%} of {len(urls):,} article pages still cached"
+            )
+            for url in urls:  # cache again what it invalidated
+                client.get(url)
     return figures
 
 
 @contextlib.contextmanager
 def rendering_every_request():
-    """Render every request, as for a logged-in editor, but keep the cached
-    list counts that every rendered page uses."""
-    from articles.page_cache import PageCacheMiddleware
+    """Render every request: the page cache neither answers nor stores."""
+    from django.test.utils import override_settings
 
-    original = PageCacheMiddleware.is_cacheable_request
-    PageCacheMiddleware.is_cacheable_request = staticmethod(lambda request: False)
-    try:
+    with override_settings(PAGE_CACHE_SECONDS=0):
         yield
-    finally:
-        PageCacheMiddleware.is_cacheable_request = original
 
 
 def deep_page(client):
@@ -489,14 +703,18 @@ def deep_page(client):
 
 
 @contextlib.contextmanager
-def gunicorn(database, cached):
-    """gunicorn (2 workers) on 127.0.0.1:PORT, with the page cache on or off;
-    its base URL. Its log: var/bench/gunicorn-<database>.log."""
+def gunicorn(database, cached, floor=False):
+    """gunicorn (2 workers) on 127.0.0.1:PORT, with the page cache on or off,
+    or the plain-Django floor with Django's per-view cache; its base URL.
+    Its log: var/bench/gunicorn-<database>.log."""
     from tests.servers import Gunicorn, ServerError, serving
 
     env = base_env(database_url(database))
     env["NEWSROOM_PAGE_CACHE_SECONDS"] = "600" if cached else "0"
-    if cached and redis_answers():
+    if floor and redis_answers(FLOOR_REDIS):
+        env["DJANGO_SETTINGS_MODULE"] = "floor_settings"
+        env["BENCH_FLOOR_REDIS_URL"] = FLOOR_REDIS
+    elif cached and redis_answers(REDIS):
         env["REDIS_URL"] = REDIS
     try:
         server = Gunicorn(
@@ -512,19 +730,27 @@ def gunicorn(database, cached):
         sys.exit(f"bench/run.py: {error}")
 
 
-def redis_answers():
+def redis_answers(url):
     import redis
 
     try:
-        redis.Redis.from_url(REDIS).flushdb()
+        redis.Redis.from_url(url).flushdb()
         return True
     except redis.RedisError:
         return False
 
 
-def wrk(url, seconds):
+def wrk(url, seconds, accept_encoding):
     result = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{seconds}s", url],
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "-H",
+            f"Accept-Encoding: {accept_encoding}",
+            url,
+        ],  # fmt: skip
         capture_output=True,
         text=True,
         check=True,

@@ -48,11 +48,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "articles.operations.MetricsMiddleware",
+    # Before anything reads a body: oversized uploads never reach the disk.
+    "articles.operations.RequestBodyLimitMiddleware",
+    # Outside everything that builds the page, so cached pages skip it all;
+    # the headers the middleware below adds are stored with each page.
+    "articles.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside everything that builds the page, so cached pages skip it all.
-    "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,9 +102,31 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
-# How long anonymous readers' pages stay in that cache at most; every change
-# an editor makes invalidates them at once (articles/cache.py). 0 turns it off.
+# How long anonymous readers' pages stay in the page cache (and at the edge,
+# as s-maxage) at most; a change invalidates the pages that show it at once
+# (articles/page_cache.py). 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+# The page cache's store: Redis when REDIS_URL is set, else a SQLite file that
+# every process on this machine shares (so any number of gunicorn workers
+# agree on what is stale).
+PAGE_CACHE_REDIS_URL = os.environ.get("REDIS_URL", "")
+PAGE_CACHE_PATH = Path(
+    os.environ.get("NEWSROOM_PAGE_CACHE_PATH") or VAR_DIR / "page-cache.sqlite3"
+)
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/static/", "/media/", "/health/", "/metrics")
+# The header that carries a response's dependency keys to the HTTP cache in
+# front: "xkey" for Varnish's xkey vmod, "Surrogate-Key" for a CDN.
+PAGE_CACHE_KEY_HEADER = os.environ.get("NEWSROOM_SURROGATE_KEY_HEADER", "xkey")
+# HTTP caches in front (Varnish) that get a PURGE for every invalidation,
+# comma-separated, e.g. http://127.0.0.1:6081/
+PURGE_URLS = env_list("NEWSROOM_PURGE_URLS")
+# Request bodies: reader URLs take none beyond a small form; the admin takes
+# a photo (10 MB, articles/photos.py) with its form. Larger ones get a 413
+# before anything is read or written to a temporary file.
+READER_BODY_LIMIT = 64 * 1024
+ADMIN_BODY_LIMIT = 12 * 1024 * 1024
+# Who may read /metrics: addresses or networks, comma-separated.
+METRICS_ALLOWED = env_list("NEWSROOM_METRICS_ALLOWED", "127.0.0.1,::1")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
@@ -236,9 +262,17 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "redaktion@example.org"
 )
 
+# One line per event with its cause; the page cache, purges and the health
+# checks say what they did (INFO), everything else only when it goes wrong.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "newsroom": {"level": os.environ.get("NEWSROOM_LOG_LEVEL", "INFO")},
+    },
 }

@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
-from articles import feeds
-from articles.sitemaps import SITEMAPS, NewsSitemap
+from articles import feeds, operations, sitemaps
 
 handler500 = "articles.views.server_error"
 
@@ -33,30 +31,25 @@ feed_patterns = [
 ]
 
 
-def sitemap_path(route, view, sitemaps, template, name):
-    """A URL of Django's sitemap framework with our template."""
-    context = {"sitemaps": sitemaps, "template_name": f"sitemaps/{template}"}
-    return path(route, view, context, name=name)
-
-
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/live", operations.live, name="health_live"),
+    path("health/ready", operations.ready, name="health_ready"),
+    path("metrics", operations.prometheus_metrics, name="metrics"),
     path("feeds/", include((feed_patterns, "feeds"))),
-    sitemap_path("sitemap.xml", sitemap_views.index, SITEMAPS, "index.xml", "sitemap"),
-    sitemap_path(
-        "sitemap-news.xml",
-        sitemap_views.sitemap,
-        {"news": NewsSitemap},
-        "news.xml",
-        "sitemap_news",
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    re_path(
+        r"^sitemap-artikel-(?P<year>[12][0-9]{3})-(?P<month>0[1-9]|1[0-2])\.xml$",
+        sitemaps.articles,
+        name="sitemap_articles",
     ),
-    sitemap_path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        SITEMAPS,
-        "sitemap.xml",
-        "django.contrib.sitemaps.views.sitemap",
+    # The single article sitemap of old is now split by month.
+    path(
+        "sitemap-artikel.xml",
+        RedirectView.as_view(pattern_name="sitemap", permanent=True),
     ),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap_section"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

@@ -46,10 +46,14 @@ def _fast_password_hasher():
 
 
 @pytest.fixture(autouse=True)
-def _no_page_cache(settings):
+def _no_page_cache(settings, tmp_path):
     """Pages render fresh so that query budgets count the page's own
-    queries; the page_cache fixture turns the cache on."""
+    queries; the page_cache fixture turns the cache on, in a store of this
+    test's own, with no edge to purge."""
     settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_REDIS_URL = ""
+    settings.PAGE_CACHE_PATH = tmp_path / "page-cache.sqlite3"
+    settings.PURGE_URLS = []
 
 
 @pytest.fixture
@@ -73,8 +77,8 @@ def _isolated_files(settings, tmp_path):
 
 @pytest.fixture
 def page_cache(settings):
-    """The page cache on, as in production (memory of this process), and
-    empty at the start and the end."""
+    """The page cache on, as in production; its store is this test's own
+    (see _no_page_cache)."""
     settings.PAGE_CACHE_SECONDS = 600
     cache.clear()
     yield

@@ -1,17 +1,22 @@
-"""The site in processes of its own, for tests and bench/: gunicorn app
-servers, manage.py commands and fresh interpreters, each with the
-environment it is given; and a browser's way of talking to a server.
+"""The site and its neighbours in processes of their own, for tests and
+bench/: gunicorn app servers, our own redis-server and varnishd, manage.py
+commands and fresh interpreters, each with the environment it is given; and
+a browser's way of talking to a server.
 
-    with serving(Gunicorn(environment(DATABASE_URL=url), log=path)) as [server]:
-        Browser().get(server.url)
+    env = site_environment(tmp_path, EDITOR_AND_ARTICLE)
+    with serving(Gunicorn(env, log=tmp_path / "app.log")) as [app]:
+        Browser().get(app.url)
 
-A server that exits before it answers, or does not answer in time, raises
-ServerError with the cause and the end of its log; it is stopped whatever
-happens. Callers turn that into a test failure or an exit message.
+Every server listens on a free port on 127.0.0.1 and runs as a child of the
+caller, never as a daemon. A server that exits before it answers, or does
+not answer in time, raises ServerError with the cause and the end of its
+log; it is stopped whatever happens. Callers turn that into a test failure
+or an exit message.
 """
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,18 +33,34 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # servers started here listen on loopback only
 LOG_TAIL_LINES = 30
 
+# A manage.py shell script: a superuser "chefin" (password EDITOR_PASSWORD)
+# and one published article at /artikel/tiktok/ (pk 1).
+EDITOR_PASSWORD = "Zeitung-2025!"
+EDITOR_AND_ARTICLE = f"""
+from django.contrib.auth.models import User
+from django.utils import timezone
+from articles.models import Article
+User.objects.create_superuser("chefin", "c@example.org", {EDITOR_PASSWORD!r})
+Article.objects.create(
+    title="Stadt startet TikTok-Kanal", slug="tiktok", kicker="Essen",
+    lead="Nun kommt TikTok dazu.", status="published", published_at=timezone.now(),
+)
+"""
+
 
 class ServerError(Exception):
-    """A server did not come up; the message says why."""
+    """A server did not come up, or a command failed; the message says why."""
 
 
 def environment(**variables):
-    """This process's environment without its Django settings (DJANGO_*) and
-    cache (REDIS_URL), plus `variables`: what a fresh process should see."""
+    """This process's environment without what selects a site (Django
+    settings, database, cache, edge), plus `variables`: what a fresh process
+    of the project should see."""
+    own = ("REDIS_URL", "DATABASE_URL", "NEWSROOM_PURGE_URLS")
     env = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("DJANGO_") and name != "REDIS_URL"
+        if not name.startswith("DJANGO_") and name not in own
     }
     return {**env, **variables}
 
@@ -52,13 +73,47 @@ def run_python(env, *args):
     )
 
 
+def prepare_site(env, script):
+    """Migrate the database `env` names, collect the static files and run
+    `script` (Python, as `manage.py shell -c`), all in one process."""
+    setup = (
+        "from django.core.management import call_command\n"
+        'call_command("migrate", interactive=False, verbosity=0)\n'
+        'call_command("collectstatic", interactive=False, verbosity=0)\n'
+    )
+    result = run_python(env, "manage.py", "shell", "-c", setup + script)
+    if result.returncode:
+        raise ServerError(f"Setting up the site failed:\n{result.stderr}")
+
+
+def site_environment(tmp_path, script, **variables):
+    """A prepared SQLite site in `tmp_path` with the rows `script` makes, and
+    the environment of its processes (page cache store and media there)."""
+    env = environment(
+        DJANGO_SECRET_KEY="test-servers-only",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        NEWSROOM_PAGE_CACHE_PATH=str(tmp_path / "page-cache.sqlite3"),
+        NEWSROOM_PAGE_CACHE_SECONDS="600",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        **variables,
+    )
+    prepare_site(env, script)
+    return env
+
+
+def installed(program):
+    """The path of `program` (also in /usr/sbin, where Debian puts daemons),
+    or None."""
+    return shutil.which(program) or shutil.which(program, path="/usr/sbin")
+
+
 def bound_socket(ports=None):
     """A TCP socket bound on HOST (not yet listening) to the first free port
     of `ports`, or to one the system picks. Handing the bound socket to the
     server leaves no moment in which another process could take the port."""
     for port in ports or [0]:
         sock = socket.socket()
-        # As gunicorn binds: a port left in TIME_WAIT counts as free.
+        # As servers bind: a port left in TIME_WAIT counts as free.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
@@ -77,49 +132,58 @@ def log_tail(path, lines=LOG_TAIL_LINES):
     return "\n".join(text.splitlines()[-lines:]) or "(the log is empty)"
 
 
-def gunicorn_options():
-    """Options every server gets: no control socket where gunicorn has one
-    (it is one path in the home directory, shared by every master)."""
-    from gunicorn.config import Config
+def http_answers(url, timeout):
+    """True once `url` gets any HTTP answer (whatever its status)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout):
+            return True
+    except urllib.error.HTTPError:
+        return True
 
-    if "control_socket_disable" in Config().settings:
-        return ["--no-control-socket"]
-    return []
 
+class Server:
+    """A program serving on HOST:`port` in a process of its own, its output
+    in `log`. Subclasses give the command and how to tell it is up."""
 
-class Gunicorn:
-    """`gunicorn newsroom.wsgi` with `env` on a port of `ports` (or any free
-    one), its output in `log`."""
-
-    def __init__(self, env, *, log, workers=1, ports=None, options=()):
-        self.env, self.log, self.workers = env, Path(log), workers
-        self.options = [*gunicorn_options(), *options]
+    def __init__(self, *, log, env=None, ports=None):
+        self.log, self.env = Path(log), env
         self.socket = bound_socket(ports)
         self.port = self.socket.getsockname()[1]
         self.url = f"http://{HOST}:{self.port}"
         self.process = None
 
     def __str__(self):
-        return f"gunicorn on {HOST}:{self.port}"
+        return f"{type(self).__name__} on {HOST}:{self.port}"
+
+    def command(self):
+        raise NotImplementedError
+
+    def pass_fds(self):
+        """File descriptors the process inherits; by default none, and the
+        port is let go just before the program binds it itself."""
+        self.socket.close()
+        return ()
+
+    def is_up(self, timeout):
+        return http_answers(f"{self.url}/", timeout)
 
     def start(self):
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        fd = self.socket.fileno()
-        with self.log.open("w") as log, self.socket:
+        with self.log.open("w") as log:
+            fds = self.pass_fds()
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "newsroom.wsgi",
-                 "--bind", f"fd://{fd}", "--workers", str(self.workers),
-                 *self.options],
+                self.command(),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                pass_fds=[fd],
-            )  # fmt: skip
+                pass_fds=fds,
+            )
+        self.socket.close()  # the child holds its own copy
 
     def wait_until_serving(self, timeout):
-        """Return once the server answers a request (any HTTP status counts:
-        it is serving); raise ServerError if it exits or `timeout` passes."""
+        """Return once the server answers; raise ServerError if it exits or
+        `timeout` passes."""
         deadline = time.monotonic() + timeout
         last_error = "no answer yet"
         while (left := deadline - time.monotonic()) > 0:
@@ -129,11 +193,9 @@ class Gunicorn:
                     f"it answered; the end of {self.log}:\n{log_tail(self.log)}"
                 )
             try:
-                with urllib.request.urlopen(f"{self.url}/", timeout=min(5, left)):
+                if self.is_up(min(5, left)):
                     return
-            except urllib.error.HTTPError:
-                return  # an answer, whatever its status
-            except OSError as error:  # refused, reset or timed out: not yet
+            except Exception as error:  # refused, reset, timed out: not yet
                 last_error = f"{type(error).__name__}: {error}"
             # The next attempt is due 0.1 s later, not sooner: a refused
             # connection returns at once.
@@ -147,6 +209,77 @@ class Gunicorn:
         self.socket.close()  # still ours if the server never started
         if self.process is not None:
             stop(self.process)
+
+
+def gunicorn_options():
+    """Options every server gets: no control socket where gunicorn has one
+    (it is one path in the home directory, shared by every master)."""
+    from gunicorn.config import Config
+
+    if "control_socket_disable" in Config().settings:
+        return ["--no-control-socket"]
+    return []
+
+
+class Gunicorn(Server):
+    """`gunicorn newsroom.wsgi` with `env`, on the socket bound here."""
+
+    def __init__(self, env, *, log, workers=1, ports=None, options=()):
+        super().__init__(log=log, env=env, ports=ports)
+        self.workers = workers
+        self.options = [*gunicorn_options(), *options]
+
+    def pass_fds(self):
+        return (self.socket.fileno(),)
+
+    def command(self):
+        return [
+            sys.executable, "-m", "gunicorn", "newsroom.wsgi",
+            "--bind", f"fd://{self.socket.fileno()}",
+            "--workers", str(self.workers), *self.options,
+        ]  # fmt: skip
+
+
+class RedisServer(Server):
+    """Our own redis-server, never the machine's shared one, keeping nothing
+    on disk; `options` are redis-server's (e.g. "--maxmemory", "2mb")."""
+
+    def __init__(self, *, log, ports=None, options=()):
+        super().__init__(log=log, ports=ports)
+        self.options = options
+        self.redis_url = f"redis://{HOST}:{self.port}/0"
+
+    def command(self):
+        return [
+            installed("redis-server"), "--port", str(self.port), "--bind", HOST,
+            "--save", "", "--appendonly", "no", "--dir", str(self.log.parent),
+            *self.options,
+        ]  # fmt: skip
+
+    def is_up(self, timeout):
+        import redis
+
+        return redis.Redis.from_url(self.redis_url, socket_timeout=timeout).ping()
+
+
+class Varnish(Server):
+    """varnishd in the foreground with the configuration `vcl` (a path)."""
+
+    def __init__(self, vcl, *, log, work_dir, ports=None):
+        super().__init__(log=log, ports=ports)
+        self.vcl, self.work_dir = vcl, work_dir
+
+    def command(self):
+        return [
+            installed("varnishd"), "-F", "-j", "none", "-n", str(self.work_dir),
+            "-a", f"{HOST}:{self.port}", "-f", str(self.vcl), "-s", "malloc,32m",
+        ]  # fmt: skip
+
+    def is_up(self, timeout):
+        # Only a 200 says the backend is healthy too: until its health probe
+        # has passed, Varnish answers 503 itself.
+        with urllib.request.urlopen(f"{self.url}/health/live", timeout=timeout):
+            return True
 
 
 def stop(process, timeout=30):
@@ -195,3 +328,9 @@ class Browser:
         request = urllib.request.Request(url, data, headers={"Referer": url})
         with self.opener.open(request, timeout=self.timeout) as response:
             return response.geturl(), response.read().decode()
+
+    def log_in(self, base, username="chefin", password=EDITOR_PASSWORD):
+        """Log in to the admin at `base` as a user would."""
+        self.submit(
+            f"{base}/admin/login/", {"username": username, "password": password}
+        )

@@ -9,13 +9,16 @@ from datetime import timedelta
 import pytest
 import reversion
 from django.apps import apps
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Municipality, Page, Tag, TaggedArticle, TagRedirect
-from articles.page_cache import SHOWN_TO_READERS, generation, is_shown_to_readers
+from articles.page_cache import SHOWN_TO_READERS, is_shown_to_readers
+from articles.page_cache import store as page_store
 from tests.factories import (
     make_archive,
     make_article,
@@ -94,9 +97,11 @@ def test_renamed_municipality_renders_its_pages_afresh(
     with committed():
         Municipality.objects.filter(name="Essen").get().save()  # e.g. a rename
 
-    # rendered again: the page's three queries and the next scheduled change
-    with django_assert_num_queries(4):
+    # rendered again: the page's three queries (and, once a second per
+    # process, the next scheduled change when the store does not know it)
+    with CaptureQueriesContext(connection) as queries:
         html(client, article.get_absolute_url())
+    assert 3 <= len(queries) <= 4
 
 
 def test_changed_credit_shows_on_the_article_page(committed, client, story):
@@ -253,15 +258,19 @@ def test_every_model_of_the_app_says_whether_readers_see_it():
 @pytest.mark.parametrize(
     "label", sorted(model._meta.label_lower for model in SHOWN_TO_READERS)
 )
-def test_saving_or_deleting_any_model_readers_see_makes_cached_pages_stale(
+def test_saving_or_deleting_any_model_readers_see_invalidates_cached_pages(
     committed, label
 ):
     row = BUILDERS[label]()
+    store = page_store()
     for change in (row.save, row.delete):
-        before = generation()
+        before = store.sequence()
         with committed():
             change()
-        assert generation() != before
+        if label == "articles.tagredirect":  # only redirects show it: not cached
+            assert store.sequence() == before
+        else:
+            assert store.sequence() > before
 
 
 def test_edited_footer_page_is_fresh_for_readers_at_once(committed, client):

@@ -13,32 +13,18 @@ import os
 
 import pytest
 
-from tests.factories import PASSWORD
 from tests.servers import (
+    EDITOR_AND_ARTICLE,
     Browser,
     Gunicorn,
     ServerError,
     environment,
-    run_python,
+    prepare_site,
     serving,
 )
 
 SERVER_URL = os.environ.get("SCALE_OUT_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("SCALE_OUT_REDIS_URL", "redis://127.0.0.1:6379/7")
-# The servers' database, migrated, with static files, an editor and an article.
-SET_UP = f"""
-from django.contrib.auth.models import User
-from django.core.management import call_command
-from django.utils import timezone
-from articles.models import Article
-call_command("migrate", interactive=False, verbosity=0)
-call_command("collectstatic", interactive=False, verbosity=0)
-User.objects.create_superuser("chefin", "c@example.org", {PASSWORD!r})
-Article.objects.create(
-    title="Stadt startet TikTok-Kanal", slug="tiktok", kicker="Essen",
-    lead="Nun kommt TikTok dazu.", status="published", published_at=timezone.now(),
-)
-"""
 
 
 @pytest.fixture
@@ -79,11 +65,9 @@ def app_servers(database_url, redis_url, tmp_path):
         NEWSROOM_PAGE_CACHE_SECONDS="600",
         MEDIA_ROOT=str(tmp_path / "media"),
     )
-    result = run_python(env, "manage.py", "shell", "-c", SET_UP)
-    if result.returncode:
-        pytest.fail(f"Setting up the database failed:\n{result.stderr}")
-    servers = [Gunicorn(env, log=tmp_path / f"gunicorn-{n}.log") for n in (1, 2)]
     try:
+        prepare_site(env, EDITOR_AND_ARTICLE)
+        servers = [Gunicorn(env, log=tmp_path / f"gunicorn-{n}.log") for n in (1, 2)]
         with serving(*servers):
             yield [server.url for server in servers]
     except ServerError as error:
@@ -98,7 +82,7 @@ def test_edit_through_one_server_is_fresh_on_the_other(app_servers):
     assert "Stadt startet TikTok-Kanal" in reader.get(f"{first}/artikel/tiktok/")
 
     editor = Browser()
-    editor.submit(f"{first}/admin/login/", {"username": "chefin", "password": PASSWORD})
+    editor.log_in(first)
     landed, _html = editor.submit(
         f"{first}/admin/articles/article/1/change/",
         {"title": "Stadt startet Instagram-Kanal"},

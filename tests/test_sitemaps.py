@@ -42,6 +42,11 @@ def to_second(value):
     return value.replace(microsecond=0)
 
 
+def month_sitemap(article):
+    """The article sitemap of the month `article` was published in."""
+    return f"/sitemap-artikel-{timezone.localtime(article.published_at):%Y-%m}.xml"
+
+
 def url_entries(root):
     """{loc: <url> element} of a sitemaps.org urlset."""
     assert root.tag == f"{SM}urlset"
@@ -57,8 +62,12 @@ def test_index_lists_the_three_sections_with_lastmod(client):
         for entry in root.findall(f"{SM}sitemap")
     }
     assert sections == {
-        f"http://testserver/sitemap-{name}.xml": to_second(article.updated_at)
-        for name in ("artikel", "kommunen", "themen")
+        f"http://testserver{url}": to_second(article.updated_at)
+        for url in (
+            month_sitemap(article),
+            "/sitemap-kommunen.xml",
+            "/sitemap-themen.xml",
+        )
     }
     for location in sections:
         fetch_xml(client, location.removeprefix("http://testserver"))
@@ -74,7 +83,7 @@ def test_article_sitemap_lists_published_articles_with_lastmod(client):
     first = make_article()
     second = make_article()
     make_hidden_article("draft")
-    assert lastmods(client, "/sitemap-artikel.xml") == {
+    assert lastmods(client, month_sitemap(first)) == {
         f"http://testserver{article.get_absolute_url()}": to_second(article.updated_at)
         for article in (first, second)
     }
@@ -155,7 +164,7 @@ def test_hidden_article_is_in_no_sitemap(client, state):
     )
     for url in (
         "/sitemap.xml",
-        "/sitemap-artikel.xml",
+        month_sitemap(visible),
         "/sitemap-kommunen.xml",
         "/sitemap-themen.xml",
         "/sitemap-news.xml",
@@ -165,7 +174,7 @@ def test_hidden_article_is_in_no_sitemap(client, state):
         assert "geheimstadt" not in content
         assert "geheimthema" not in content
     assert visible.slug in client.get("/sitemap-news.xml").content.decode()
-    assert visible.slug in client.get("/sitemap-artikel.xml").content.decode()
+    assert visible.slug in client.get(month_sitemap(visible)).content.decode()
 
 
 def test_every_sitemap_location_is_a_page_readers_can_open(client):
@@ -173,8 +182,8 @@ def test_every_sitemap_location_is_a_page_readers_can_open(client):
     article = make_article(municipality=essen, title="Offen", tags=["Open Data"])
     make_hidden_article("draft", municipality=essen, title="Noch geheim")
     locations = []
-    for section in ("artikel", "kommunen", "themen"):
-        locations += url_entries(fetch_xml(client, f"/sitemap-{section}.xml"))
+    for url in (month_sitemap(article), "/sitemap-kommunen.xml", "/sitemap-themen.xml"):
+        locations += url_entries(fetch_xml(client, url))
     assert len(locations) == 3
     for location in locations:
         response = client.get(location.removeprefix("http://testserver"))
@@ -188,8 +197,8 @@ def test_every_sitemap_location_is_a_page_readers_can_open(client):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/sitemap.xml", 6),  # per section: its newest change, its page count
-        ("/sitemap-artikel.xml", 2),  # page count, items
+        ("/sitemap.xml", 3),  # months with count and newest change; the others
+        ("/sitemap-artikel-{month}.xml", 2),  # page count, items
         ("/sitemap-kommunen.xml", 2),
         ("/sitemap-themen.xml", 2),
         ("/sitemap-news.xml", 2),
@@ -201,6 +210,8 @@ def test_sitemap_costs_same_queries_at_any_size(
 ):
     for number in range(archive_size):
         make_article(municipality=make_municipality(), tags=[f"Thema {number}"])
+    newest = Article.objects.order_by("pk").last()
+    url = url.format(month=f"{timezone.localtime(newest.published_at):%Y-%m}")
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from ..cache_keys import article_keys
 from ..page_cache import shown_to_readers
 from ..photos import make_renditions, validate_photo, without_metadata
 from ..text import clean_body, german_slugify
@@ -116,6 +117,17 @@ class ArticleQuerySet(models.QuerySet):
             years.setdefault(row["month"].year, []).append(row)
         return years
 
+    def sitemap_months(self):
+        """Rows {"month", "count", "lastmod"}: per month of publication (in
+        the site's time zone) its articles and their newest change, oldest
+        month first; one grouped query over a covering index."""
+        return (
+            self.annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(count=Count("pk"), lastmod=Max("updated_at"))
+            .order_by("month")
+        )
+
     def search(self, text):
         """Articles matching `text` in kicker, title, lead or body, among the
         newest SEARCH_RESULTS_LIMIT matches, so that a common word costs no
@@ -189,7 +201,7 @@ def _union_of_sliced(querysets):
 # A version holds the article with its tags (through TaggedArticle), so a
 # restore brings the old tags back. Tags themselves are not versioned: a
 # restore must not undo a moderator's rename.
-@shown_to_readers
+@shown_to_readers(keys=article_keys)
 @reversion.register(follow=["taggedarticle_set"])
 class Article(models.Model):
     kicker = models.CharField(
@@ -339,8 +351,20 @@ class Article(models.Model):
             models.Index(fields=["status", "published_at"]),
             # A municipality's articles, newest first (page and sidebar).
             models.Index(fields=["municipality", "status", "published_at"]),
-            # Ends of publication still to come (the page cache's timeout).
+            # Ends of publication still to come (the page cache's sweep).
             models.Index(fields=["status", "unpublish_at"]),
+            # The sitemap index groups published articles by month with their
+            # newest change: read from this index alone on PostgreSQL.
+            models.Index(
+                fields=["status", "published_at"],
+                include=["unpublish_at", "updated_at"],
+                name="article_sitemap_months",
+            ),
+            # A municipality's newest change (its sitemap entry's lastmod).
+            models.Index(
+                fields=["municipality", "status", "updated_at"],
+                name="article_place_updated",
+            ),
         ]
         constraints = [
             # Drafts may still lack a slug; every slug that is set is unique.

@@ -4,10 +4,11 @@ import reversion
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..cache_keys import own_keys
 from ..page_cache import shown_to_readers
 
 
-@shown_to_readers
+@shown_to_readers(keys=own_keys)
 @reversion.register()
 class ImageCredit(models.Model):
     creator = models.CharField(

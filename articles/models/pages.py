@@ -4,11 +4,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..cache_keys import own_keys
 from ..page_cache import shown_to_readers
 from ..text import clean_body
 
 
-@shown_to_readers
+@shown_to_readers(keys=own_keys)
 class Page(models.Model):
     """A page editors fill in the admin: Impressum, Datenschutz,
     Erklärung zur Barrierefreiheit."""

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..cache_keys import municipality_keys
 from ..page_cache import shown_to_readers
 from ..text import german_slugify
 
@@ -62,7 +63,7 @@ class MunicipalityQuerySet(models.QuerySet):
         return sorted(groups.items(), key=lambda item: (item[0] == other, item[0]))
 
 
-@shown_to_readers
+@shown_to_readers(keys=municipality_keys)
 @reversion.register()
 class Municipality(models.Model):
     name = models.CharField(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
+from ..cache_keys import no_keys, tag_keys, tagging_keys
 from ..page_cache import shown_to_readers
 from ..text import german_slugify
 from .articles import Article
@@ -30,7 +31,7 @@ class TagQuerySet(models.QuerySet):
         )
 
 
-@shown_to_readers
+@shown_to_readers(keys=tag_keys)
 class Tag(TagBase):
     """A topic. Names are unique regardless of case; slugs transliterate
     German umlauts so that topic URLs stay readable."""
@@ -66,7 +67,7 @@ class Tag(TagBase):
 
 # Versioned with its article (Article follows taggedarticle_set), so that
 # restoring a version brings the article's old tags back.
-@shown_to_readers
+@shown_to_readers(keys=tagging_keys)
 @reversion.register()
 class TaggedArticle(TaggedItemBase):
     """One tag on one article: the table behind Article.tags."""
@@ -99,7 +100,8 @@ class ArticleTagging(Article):
         verbose_name_plural = _("Verschlagwortung")
 
 
-@shown_to_readers
+# Old slugs answer with redirects, and redirects are never cached.
+@shown_to_readers(keys=no_keys)
 class TagRedirect(models.Model):
     """The slug of a merged or renamed tag, so its old topic URL keeps working."""
 

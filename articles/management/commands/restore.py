@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ... import page_cache
 from .backup import DATA_NAME, MEDIA_PREFIX
 
 
@@ -72,3 +73,5 @@ class Command(BaseCommand):
             with transaction.atomic():
                 call_command("flush", interactive=False, verbosity=0)
                 call_command("loaddata", fixture, verbosity=0)
+                # loaddata saves raw rows: no page can say what changed.
+                page_cache.invalidate_site("database restored from a backup")

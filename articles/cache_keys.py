@@ -1,0 +1,195 @@
+"""Which dependency keys (articles/page_cache.py) a change touches, and which
+ones a reader page declares: the knowledge of what each page shows.
+
+The sidebar is the subtle part. It ranks candidates (the newest taggings of
+each of the article's tags, the newest articles of its municipality and
+overall; see ArticleQuerySet.related_to) by the number of shared tags. An
+article page therefore declares, for its tags T1…Tn, the key of every set
+of them that an article would have to share to enter its sidebar:
+related-T for each tag, and related-T1.T2… for each set at least as large
+as the weakest sidebar entry's shared count. A change of article A's tag T
+touches related-S for the sets S of A's tags that contain T, but only
+where A can be a candidate at all (it is among the newest taggings of one
+of S's tags, or among its municipality's newest). Retagging an old article
+therefore leaves the sidebars of busy topics alone, and publishing a new
+one reaches every sidebar it may enter.
+"""
+
+from itertools import combinations
+
+from django.apps import apps
+from django.utils import timezone
+
+from .page_cache import list_key, object_key, related_key
+
+# Fields that decide which lists an article is on and where.
+PLACEMENT_FIELDS = ("status", "published_at", "unpublish_at", "municipality_id")
+
+
+def _model(name):
+    return apps.get_model("articles", name)
+
+
+def month_of(moment):
+    return timezone.localtime(moment).strftime("%Y-%m")
+
+
+def _tag_ids(article_pk):
+    return set(
+        _model("TaggedArticle")
+        .objects.filter(content_object=article_pk)
+        .values_list("tag_id", flat=True)
+    )
+
+
+# What a change touches.
+
+
+def article_keys(old, new):
+    """An article changed (saved, created, deleted)."""
+    keys = {list_key("search")}
+    for state in (old, new):
+        if state is not None:
+            keys.add(object_key(state))
+            if state.is_published:  # its lastmod on the sitemap, its teaser
+                keys |= {list_key("month", month_of(state.published_at))}
+                keys.add(list_key("news"))
+    moved = old is None or new is None
+    moved = moved or any(getattr(old, f) != getattr(new, f) for f in PLACEMENT_FIELDS)
+    if moved:
+        for state in (old, new):
+            if state is not None and state.is_published:
+                keys |= placement_keys(state)
+    return keys
+
+
+def visibility_keys(article):
+    """An article appeared or disappeared by time alone (page_cache.sweep)."""
+    return {object_key(article), list_key("search")} | placement_keys(article)
+
+
+def placement_keys(article):
+    """Every list `article` is on, and every sidebar it may be in."""
+    keys = {
+        list_key(name)
+        for name in ("articles", "archive", "municipalities", "topics", "news")
+    }
+    keys.add(list_key("month", month_of(article.published_at)))
+    if article.municipality_id:
+        keys.add(list_key("municipality", article.municipality_id))
+    tag_ids = _tag_ids(article.pk)
+    keys |= {list_key("tag", tag_id) for tag_id in tag_ids}
+    return keys | related_keys(article, tag_ids, changed=tag_ids)
+
+
+def tagging_keys(old, new):
+    """A tag was put on or taken off an article."""
+    keys = set()
+    for state in (old, new):
+        if state is None:
+            continue
+        article = _model("Article").objects.filter(pk=state.content_object_id).first()
+        if article is None or not article.is_published:
+            continue  # readers see no tags of a hidden article
+        tag_ids = _tag_ids(article.pk) | {state.tag_id}
+        keys |= {object_key(article), list_key("tag", state.tag_id)}
+        keys.add(list_key("topics"))
+        keys |= related_keys(article, tag_ids, changed={state.tag_id})
+    return keys
+
+
+def related_keys(article, tag_ids, changed):
+    """The sidebar keys a change of `article`'s tags `changed` touches, its
+    tags being `tag_ids` (see the module docstring)."""
+    from .models import RELATED_CANDIDATES_PER_TAG
+
+    windows = {
+        tag_id
+        for tag_id in tag_ids
+        if len(
+            _model("TaggedArticle")
+            .objects.filter(tag=tag_id, content_object__gt=article.pk)
+            .values_list("pk", flat=True)[:RELATED_CANDIDATES_PER_TAG]
+        )
+        < RELATED_CANDIDATES_PER_TAG
+    }
+    in_place_window = bool(article.municipality_id) and (
+        windows != set(tag_ids) and _among_newest_of_place(article)
+    )
+    keys = set()
+    for size in range(1, len(tag_ids) + 1):
+        for subset in combinations(sorted(tag_ids), size):
+            if changed.isdisjoint(subset):
+                continue
+            if in_place_window or not windows.isdisjoint(subset):
+                keys.add(related_key(subset))
+    return keys
+
+
+def _among_newest_of_place(article, limit=15):
+    newer = (
+        _model("Article")
+        .objects.published()
+        .filter(municipality=article.municipality_id)
+        .filter(published_at__gt=article.published_at)
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+    return len(newer) <= limit
+
+
+def municipality_keys(old, new):
+    """A municipality was renamed (its name is on its pages, the directory)."""
+    return {object_key(state) for state in (old, new) if state} | {
+        list_key("municipalities")
+    }
+
+
+def tag_keys(old, new):
+    """A topic was renamed (its name is on article pages and its own)."""
+    return {object_key(state) for state in (old, new) if state} | {list_key("topics")}
+
+
+def own_keys(old, new):
+    """A row that only the pages declaring it show (credits, pages)."""
+    return {object_key(state) for state in (old, new) if state}
+
+
+def no_keys(old, new):
+    """A row readers reach only through redirects, which are never cached."""
+    return set()
+
+
+# What a page declares.
+
+
+def teaser_keys(articles):
+    """The articles and photo credits teasers with a thumbnail show
+    (for_photo_teasers() loads the credit)."""
+    keys = {object_key(article) for article in articles}
+    keys |= {f"imagecredit-{a.image_credit_id}" for a in articles if a.image_credit_id}
+    return keys
+
+
+def article_page_keys(article, related, limit=15):
+    """An article page: the article, its municipality, credit and tags, and
+    its sidebar (see the module docstring)."""
+    tag_ids = sorted(tag.pk for tag in article.tags.all())
+    keys = {object_key(article)} | {f"tag-{pk}" for pk in tag_ids}
+    keys |= {object_key(item) for item in related}  # no photos in the sidebar
+    if article.municipality_id:
+        keys.add(f"municipality-{article.municipality_id}")
+    if article.image_credit_id:
+        keys.add(f"imagecredit-{article.image_credit_id}")
+    full = len(related) >= limit
+    weakest = min((item.shared_tags for item in related), default=0) if full else 0
+    keys |= {related_key([pk]) for pk in tag_ids}
+    for size in range(max(2, weakest), len(tag_ids) + 1):
+        keys |= {related_key(subset) for subset in combinations(tag_ids, size)}
+    if weakest == 0:
+        if article.municipality_id:
+            keys.add(list_key("municipality", article.municipality_id))
+        if not full or any(
+            not item.shared_tags and not item.same_place for item in related
+        ):
+            keys.add(list_key("articles"))
+    return keys

@@ -1,0 +1,161 @@
+"""Losing the page cache's store costs speed, never correctness or an
+editor's save: Redis stopped in the middle of a run, Redis full, and the
+default store shared by several gunicorn workers on one machine. Each test
+runs its own redis-server; the machine's shared one is never touched."""
+
+import contextlib
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+import redis
+from django.test import Client
+
+from articles import page_cache
+from tests.factories import make_article
+from tests.servers import (
+    EDITOR_AND_ARTICLE,
+    Browser,
+    Gunicorn,
+    RedisServer,
+    ServerError,
+    installed,
+    serving,
+    site_environment,
+)
+from tests.test_precise_invalidation import is_cached, text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own_redis(tmp_path, require):
+    """own_redis(port=None, *options): a running redis-server of this test's
+    own, as a context manager yielding it; the shared one is never touched."""
+    require(installed("redis-server"), "apt-get install redis-server")
+
+    @contextlib.contextmanager
+    def start(port=None, *options):
+        server = RedisServer(
+            log=tmp_path / "redis.log", ports=[port] if port else None, options=options
+        )
+        try:
+            with serving(server):
+                yield server
+        except ServerError as error:
+            pytest.fail(str(error), pytrace=False)
+
+    return start
+
+
+@pytest.fixture
+def cache_on(settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 600
+    # Ask the store again at once after a failure, instead of after 5 s.
+    monkeypatch.setattr(page_cache, "RETRY_AFTER_ERROR", 0)
+
+
+def use_redis(settings, url):
+    settings.PAGE_CACHE_REDIS_URL = url
+
+
+def test_redis_stopping_mid_run_costs_speed_not_pages_or_saves(
+    cache_on, settings, own_redis, committed
+):
+    article = make_article(title="Zieht bald zurück")
+    reader = Client()
+    with own_redis() as redis_server:
+        use_redis(settings, redis_server.redis_url)
+        assert "Zieht bald zurück" in text(reader, "/")
+        assert is_cached("/")
+    # Redis is gone: readers get rendered pages, the editor's save succeeds.
+    assert "Zieht bald zurück" in text(reader, article.get_absolute_url())
+    with committed():
+        article.unpublish()
+    assert "Zieht bald zurück" not in text(reader, "/")
+    assert reader.get(article.get_absolute_url()).status_code == 404
+
+    with own_redis(redis_server.port):  # back, on the same address
+        assert "Zieht bald zurück" not in text(reader, "/")
+        assert is_cached("/")  # caching again
+
+
+def test_full_redis_renders_pages_and_publishes(
+    cache_on, settings, own_redis, committed
+):
+    options = ("--maxmemory", "2mb", "--maxmemory-policy", "noeviction")
+    with own_redis(None, *options) as redis_server:
+        url = redis_server.redis_url
+        use_redis(settings, url)
+        make_article(title="Erste Meldung")
+        reader = Client()
+        assert "Erste Meldung" in text(reader, "/")
+        assert is_cached("/")
+        client = redis.Redis.from_url(url)
+        with pytest.raises(redis.exceptions.ResponseError, match="maxmemory"):
+            for number in range(10_000):
+                client.set(f"ballast:{number}", "x" * 10_000)
+
+        draft = make_article(title="Neu trotz vollem Redis", status="draft")
+        with committed():
+            draft.publish()
+        assert "Neu trotz vollem Redis" in text(reader, "/")
+        assert "Neu trotz vollem Redis" in text(reader, draft.get_absolute_url())
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def test_default_store_is_shared_by_all_workers_of_a_machine(tmp_path):
+    env = site_environment(tmp_path, EDITOR_AND_ARTICLE)  # no REDIS_URL
+    app = Gunicorn(env, log=tmp_path / "gunicorn.log", workers=3)
+    try:
+        with serving(app):
+            check_workers_share_the_store(app.url)
+    except ServerError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+def check_workers_share_the_store(base):
+    """Every worker caches, one withdrawal reaches them all, and operators
+    see every worker's requests."""
+    page = f"{base}/artikel/tiktok/"
+    for _request in range(30):  # every worker caches the page
+        assert fetch(page) == (200, fetch(page)[1])
+    editor = Browser()
+    editor.log_in(base)
+    landed, _html = editor.submit(
+        f"{base}/admin/articles/article/1/change/", {"status": "draft"}
+    )
+    assert landed.endswith("/admin/articles/article/")
+
+    answers = [fetch(page)[0] for _request in range(30)]
+    assert answers == [404] * 30
+    assert all("TikTok" not in fetch(f"{base}/")[1] for _request in range(10))
+
+    # Operators see every worker's requests and a healthy machine.
+    status, metrics = fetch(f"{base}/metrics")
+    assert status == 200
+    counted = sum(
+        float(value)
+        for value in re.findall(
+            r'^newsroom_http_requests_total\{method="GET",status="\dxx"\} (\S+)$',
+            metrics,
+            re.MULTILINE,
+        )
+    )
+    assert counted >= 70
+    status, body = fetch(f"{base}/health/ready")
+    assert status == 200
+    assert json.loads(body) == {
+        "status": "ok",
+        "database": "ok",
+        "page_cache": "ok",
+    }
