@@ -12,17 +12,6 @@ from django.views.decorators.cache import cache_page
 from articles.models import Article
 from newsroom.urls import urlpatterns as site_patterns
 
-# Django's startproject middleware.
-PLAIN_MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
-
 
 def article_page(request, slug):
     article = get_object_or_404(

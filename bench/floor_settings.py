@@ -4,11 +4,20 @@ per-view cache in Redis (BENCH_FLOOR_REDIS_URL) like the page cache."""
 
 import os
 
-from floor import PLAIN_MIDDLEWARE  # bench/ is on the path of the benchmark
-
 from newsroom.settings import *  # noqa: F403
 
-ROOT_URLCONF = "floor"
+# Django's startproject middleware.
+PLAIN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "floor"  # bench/ is on the path of the benchmark
 MIDDLEWARE = PLAIN_MIDDLEWARE
 if os.environ.get("BENCH_FLOOR_REDIS_URL"):
     CACHES = {

@@ -523,7 +523,7 @@ def floor_figures(article_url):
     ROUNDS alternating rounds; medians and the spread between rounds."""
     from django.test import Client
     from django.test.utils import override_settings
-    from floor import PLAIN_MIDDLEWARE
+    from floor_settings import PLAIN_MIDDLEWARE
 
     def queries(client, url):
         for _run in range(WARM_UP):
