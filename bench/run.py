@@ -50,6 +50,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8790"))  # in issue 7's range 8700-8799
 PAGES = ["article", "home", "topic", "municipality", "search"]
 MUNICIPALITIES, TAGS, CREDITS = 300, 400, 40
 RENDER_RUNS, WARM_UP = 50, 3
+INVALIDATION_MAX_SIZE = 10_000  # every article page is rendered twice
 TIME_SPAN = timedelta(days=3650)  # the largest archive covers ten years
 WORDS = (
     "Digitalisierung Rathaus Bürgerportal Verwaltung Onlinezugangsgesetz Open "
@@ -164,6 +165,8 @@ def print_summary(results):
                 f"cache_page {floor['rps_cache_page']:.0f} = {floor['hit_ratio']:.2f}× "
                 f"({'ok' if floor['hit_ratio'] >= 1.5 else 'UNDER 1.5×'})"
             )
+            if "invalidation" not in figures:
+                continue
             shares = ", ".join(
                 f"{label} article {f['still_cached']:.1%}"
                 for label, f in figures["invalidation"].items()
@@ -470,7 +473,10 @@ def measure(database, size, wrk_seconds):
     figures["floor"] = floor_figures(urls["article"])
     figures["profile"] = profile(urls["article"])
     figures["sitemaps"] = sitemap_figures()
-    figures["invalidation"] = invalidation_figure(size)
+    if size <= INVALIDATION_MAX_SIZE:
+        figures["invalidation"] = invalidation_figure(size)
+    else:  # rendering every page would take hours: bench/invalidation.py samples
+        say(f"   invalidation figure: see bench/invalidation.py at {size:,}")
 
     for cached in (False, True):
         label = "rps_cached" if cached else "rps_uncached"
