@@ -86,11 +86,15 @@ def locked_until(user):
     wrong codes in a row (the password's limit and cool-off), or None.
     Counted on the devices in the database, so every app server agrees, and
     a new password login does not reset it: only a right code does."""
-    devices = [d for d in _devices(user) if d.throttling_failure_timestamp]
-    if not devices:
+    return _lock_end(_devices(user))
+
+
+def _lock_end(devices):
+    failed = [d for d in devices if d.throttling_failure_timestamp]
+    if not failed:
         return None
-    failures = max(device.throttling_failure_count for device in devices)
-    last = max(device.throttling_failure_timestamp for device in devices)
+    failures = max(device.throttling_failure_count for device in failed)
+    last = max(device.throttling_failure_timestamp for device in failed)
     until = last + settings.AXES_COOLOFF_TIME
     if failures >= settings.AXES_FAILURE_LIMIT and until > timezone.now():
         return until
@@ -99,10 +103,14 @@ def locked_until(user):
 
 def code_verify(*, user, code):
     """The device that accepts `code` (a six-digit app code, or a recovery
-    code, which is deleted), or None; a wrong code counts as a failure."""
+    code, which is deleted), or None; a wrong code counts as a failure, and
+    while locked_until() no code is tried at all."""
     code = "".join(code.split()).lower()
     with transaction.atomic():
+        # Locked rows: parallel attempts are counted one after the other.
         devices = _devices(user, for_verify=True)
+        if _lock_end(devices):
+            return None
         accepted = next((d for d in devices if code and d.verify_token(code)), None)
         if accepted:
             for device in devices:

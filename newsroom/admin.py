@@ -117,10 +117,7 @@ class NewsroomAdminSite(admin.AdminSite):
         form = two_factor.CodeForm(request.POST or None)
         status = 200
         if request.method == "POST" and form.is_valid():
-            if until := two_factor.locked_until(user):
-                form.add_error(None, self._locked_message(until))
-                status = 429
-            elif device := two_factor.code_verify(
+            if device := two_factor.code_verify(
                 user=user, code=form.cleaned_data["code"]
             ):
                 two_factor.session_verify(request, device)

@@ -192,6 +192,17 @@ def test_wrong_codes_lock_the_code_step_like_wrong_passwords(client, settings):
         assert client.get(INDEX).status_code == 200
 
 
+@pytest.mark.parametrize("code", ["", "1" * 200, "12\x0034", "' OR 1=1 --"])
+def test_odd_input_in_the_code_step_gets_a_form_error(client, code):
+    user = make_superuser()
+    make_totp_device(user)
+    enter_password(client, user)
+    response = enter_code(client, code)
+    assert response.status_code == 200
+    assert 'class="errorlist"' in response.content.decode()
+    assert client.get(INDEX)["Location"].startswith(LOGIN)
+
+
 def test_the_code_step_goes_on_only_to_this_site(client):
     user = make_superuser()
     device = make_totp_device(user)
