@@ -116,7 +116,8 @@ def serve():
     run(*manage, "shell", "-c", ENSURE_ADMIN, env=env)
     step(
         "Site: http://127.0.0.1:8000/  Admin: http://127.0.0.1:8000/admin/ "
-        f"(user {DEMO_ADMIN[0]!r}, password {DEMO_ADMIN[1]!r})"
+        f"(user {DEMO_ADMIN[0]!r}, password {DEMO_ADMIN[1]!r}; the first login "
+        "sets up two-factor login with an authenticator app)"
     )
     run(*manage, "runserver", "127.0.0.1:8000", env=env)
 

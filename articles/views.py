@@ -11,7 +11,7 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import page_cache
+from . import page_cache, two_factor
 from .cache_keys import article_page_keys, teaser_keys
 from .context_processors import site_context
 from .forms import SearchForm
@@ -74,6 +74,9 @@ class ArticlePreviewView(ArticleDetailView):
                 user.has_perm("articles.change_article")
                 or user.has_perm("articles.view_article")
             )
+            # Like the admin: no drafts after the password alone where a
+            # second factor is required.
+            and two_factor.is_satisfied(request)
         ):
             raise Http404
         response = super().dispatch(request, *args, **kwargs)

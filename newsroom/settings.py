@@ -31,7 +31,7 @@ VAR_DIR = BASE_DIR / "var"  # SQLite file, media, collected static; git-ignored
 VAR_DIR.mkdir(exist_ok=True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin, two-factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "reversion_compare",
     "django_prose_editor",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
 ]
 
@@ -62,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -139,6 +143,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# Two-factor login (articles/two_factor.py): always for superusers and
+# publishers, for every staff user with NEWSROOM_TWO_FACTOR_FOR_ALL_STAFF=1.
+TWO_FACTOR_FOR_ALL_STAFF = os.environ.get("NEWSROOM_TWO_FACTOR_FOR_ALL_STAFF") == "1"
+# Wrong codes lock the code step like wrong passwords (AXES_FAILURE_LIMIT,
+# AXES_COOLOFF_TIME), instead of django-otp's ever longer waits.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -239,6 +251,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Kommune Digital")
+OTP_TOTP_ISSUER = SITE_NAME  # the account's name in the authenticator app
 # The site's public address, e.g. https://news.example.de: absolute links in
 # mails, and in feeds, sitemaps and JSON-LD instead of the request's Host.
 SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").rstrip("/")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import Client, override_settings
 
-from tests.factories import make_user
+from tests.factories import log_in_with_second_factor, make_user
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -98,6 +98,13 @@ def editor(db):
 def moderator(db):
     """A member of the group Moderation (staff, not superuser)."""
     return make_user(username="moderatorin", groups=["Moderation"])
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's superuser client, logged in with the second factor
+    that superusers need (password and code)."""
+    return log_in_with_second_factor(Client(), admin_user)
 
 
 @pytest.fixture

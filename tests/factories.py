@@ -9,6 +9,9 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import MultiWidget
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from articles.models import (
@@ -128,6 +131,31 @@ def make_user(*, groups=(), **fields):
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
     return user
+
+
+def make_totp_device(user, **fields):
+    """A confirmed authenticator app for `user` (django-otp's TOTP)."""
+    fields.setdefault("name", "Authenticator-App")
+    return TOTPDevice.objects.create(user=user, confirmed=True, **fields)
+
+
+def totp_code(device, steps=0):
+    """The code `device`'s app shows now (or `steps` time steps later), as
+    the user types it: six digits."""
+    code = totp(device.bin_key, step=device.step, drift=device.drift + steps)
+    return f"{code:06d}"
+
+
+def log_in_with_second_factor(client, user):
+    """Log `client` in as `user` with a session verified by a second factor,
+    as after password and code (django_otp.login's session key). Gives the
+    user an authenticator app if they have none; returns `client`."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = (device or make_totp_device(user)).persistent_id
+    session.save()
+    return client
 
 
 def article_form(**fields):

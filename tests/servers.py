@@ -27,20 +27,33 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+from django_otp.oath import totp
+
 from tests.html import parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # servers started here listen on loopback only
 LOG_TAIL_LINES = 30
 
-# A manage.py shell script: a superuser "chefin" (password EDITOR_PASSWORD)
-# and one published article at /artikel/tiktok/ (pk 1).
+# A manage.py shell script: a superuser "chefin" (password EDITOR_PASSWORD,
+# authenticator app with EDITOR_TOTP_KEY) and one published article at
+# /artikel/tiktok/ (pk 1).
 EDITOR_PASSWORD = "Zeitung-2025!"
+EDITOR_TOTP_KEY = "3132333435363738393031323334353637383930"  # hex, test only
+# Script lines that give the user `chefin` (already created) that app.
+EDITOR_SECOND_FACTOR = f"""
+from django_otp.plugins.otp_totp.models import TOTPDevice
+TOTPDevice.objects.create(
+    user=User.objects.get(username="chefin"), key={EDITOR_TOTP_KEY!r},
+    name="Authenticator-App", confirmed=True,
+)
+"""
 EDITOR_AND_ARTICLE = f"""
 from django.contrib.auth.models import User
 from django.utils import timezone
 from articles.models import Article
 User.objects.create_superuser("chefin", "c@example.org", {EDITOR_PASSWORD!r})
+{EDITOR_SECOND_FACTOR}
 Article.objects.create(
     title="Stadt startet TikTok-Kanal", slug="tiktok", kicker="Essen",
     lead="Nun kommt TikTok dazu.", status="published", published_at=timezone.now(),
@@ -329,8 +342,15 @@ class Browser:
         with self.opener.open(request, timeout=self.timeout) as response:
             return response.geturl(), response.read().decode()
 
-    def log_in(self, base, username="chefin", password=EDITOR_PASSWORD):
-        """Log in to the admin at `base` as a user would."""
-        self.submit(
+    def log_in(
+        self, base, username="chefin", password=EDITOR_PASSWORD, key=EDITOR_TOTP_KEY
+    ):
+        """Log in to the admin at `base` as a user would: the password, then
+        the code the authenticator app with `key` (hex) shows now, when the
+        site asks for one."""
+        landed, _page = self.submit(
             f"{base}/admin/login/", {"username": username, "password": password}
         )
+        if "/admin/zwei-faktor/" in landed:
+            code = totp(bytes.fromhex(key))
+            self.submit(landed, {"code": f"{code:06d}"})

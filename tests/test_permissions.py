@@ -30,6 +30,7 @@ from articles.models import Article, ArticleStatus, Page, Tag, TagChange
 from articles.services import article_tags_set
 from tests.factories import (
     article_form,
+    log_in_with_second_factor,
     make_article,
     make_credit,
     make_municipality,
@@ -298,7 +299,7 @@ def test_each_role_gets_the_expected_answer_from_every_admin_url(
     client, users, objects, role
 ):
     if users[role]:
-        client.force_login(users[role])
+        log_in_with_second_factor(client, users[role])
     answers = {}
     for model, view in sorted(EXPECTED):
         url = url_for(model, view, objects)
@@ -328,7 +329,7 @@ def action(client, admin_name, name, *objects):
 
 def login_as(client, users, role):
     if users[role]:
-        client.force_login(users[role])
+        log_in_with_second_factor(client, users[role])
 
 
 def refused(response):

@@ -93,8 +93,9 @@ def test_tag_list_shows_how_many_articles_use_each_tag(
         make_article(tags=["Open Data", "KI"])
     make_article(tags=["KI"])
     Tag.objects.create(name="Unbenutzt")
-    # session, user, permissions (2), count, count, page of tags
-    with django_assert_num_queries(7):
+    # session, user, permissions (2), whether a second factor is set up,
+    # count, count, page of tags
+    with django_assert_num_queries(8):
         response = moderator_client.get(TAGS, {"o": "-3"})
     counts = [(t.name, t.article_count) for t in response.context["cl"].result_list]
     assert counts == [("KI", 4), ("Open Data", 3), ("Unbenutzt", 0)]
@@ -349,8 +350,9 @@ def test_queue_costs_the_same_queries_at_any_size(
 ):
     for _i in range(queue_size):
         make_article(needs_tags=True, tags=["Open Data"])
-    # session, user, permissions (2), filter count, total count, page, tags
-    with django_assert_num_queries(8):
+    # session, user, permissions (2), whether a second factor is set up,
+    # filter count, total count, page, tags
+    with django_assert_num_queries(9):
         response = moderator_client.get(QUEUE)
     assert response.context["cl"].result_count == queue_size
 

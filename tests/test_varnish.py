@@ -11,6 +11,7 @@ from django.conf import settings
 
 from tests.servers import (
     EDITOR_PASSWORD,
+    EDITOR_SECOND_FACTOR,
     Browser,
     Gunicorn,
     ServerError,
@@ -63,7 +64,7 @@ def test_publish_is_fresh_through_varnish_and_the_rest_stays_cached(tmp_path, re
         edge_port = reserved.getsockname()[1]
     env = site_environment(
         tmp_path,
-        SITE.replace("PASSWORD", repr(EDITOR_PASSWORD)),
+        SITE.replace("PASSWORD", repr(EDITOR_PASSWORD)) + EDITOR_SECOND_FACTOR,
         NEWSROOM_PURGE_URLS=f"http://127.0.0.1:{edge_port}/",
     )
     app = Gunicorn(env, log=tmp_path / "gunicorn.log", workers=2)

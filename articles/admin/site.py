@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.models import Tag as UnusedTaggitTag
 
 admin.site.site_header = _("%(site)s – Redaktion") % {"site": settings.SITE_NAME}
@@ -14,6 +16,11 @@ admin.site.site_title = settings.SITE_NAME
 # Our tags are articles.Tag; taggit's own admin would offer an empty table
 # and a "merge-tags" page that checks no permission at all.
 admin.site.unregister(UnusedTaggitTag)
+
+# django-otp's device admins would show secret keys and QR codes to other
+# superusers; users manage their own second factor (admin:two_factor_manage)
+# and `manage.py reset_two_factor` removes a lost one.
+admin.site.unregister([TOTPDevice, StaticDevice])
 
 
 admin.site.unregister(AccessAttempt)
