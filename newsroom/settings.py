@@ -255,6 +255,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Backups (articles/backups.py): age public keys (age1…) to encrypt them to,
+# comma-separated; the secret key (or a file holding it) restores them.
+BACKUP_RECIPIENTS = env_list("NEWSROOM_BACKUP_RECIPIENTS")
+BACKUP_IDENTITY = os.environ.get("NEWSROOM_BACKUP_IDENTITY", "")
+# The most a backup may unpack to; anything larger is refused unread.
+RESTORE_MAX_BYTES = int(os.environ.get("NEWSROOM_RESTORE_MAX_MB") or 20480) * 2**20
+
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Kommune Digital")
 # The site's public address, e.g. https://news.example.de: absolute links in
 # mails, and in feeds, sitemaps and JSON-LD instead of the request's Host.
