@@ -44,11 +44,11 @@ MAX_RATIO = 100
 TAR_BLOCK = 512  # every member costs a header block, even an empty one
 AGE_HEADERS = (b"age-encryption.org/v1\n", b"-----BEGIN AGE ENCRYPTED FILE-----")
 MEMBER_KINDS = {
-    tarfile.SYMTYPE: "symbolischer Link",
-    tarfile.LNKTYPE: "harter Link",
-    tarfile.CHRTYPE: "Gerätedatei",
-    tarfile.BLKTYPE: "Gerätedatei",
-    tarfile.FIFOTYPE: "FIFO",
+    tarfile.SYMTYPE: "ein symbolischer Link",
+    tarfile.LNKTYPE: "ein harter Link",
+    tarfile.CHRTYPE: "eine Gerätedatei",
+    tarfile.BLKTYPE: "eine Gerätedatei",
+    tarfile.FIFOTYPE: "ein FIFO",
 }
 
 
@@ -307,7 +307,7 @@ def check_member(member, source):
     whose name could point anywhere else."""
     name = member.name
     if member.type in MEMBER_KINDS:
-        refuse(source, name, f"ist ein {MEMBER_KINDS[member.type]}")
+        refuse(source, name, f"ist {MEMBER_KINDS[member.type]}")
     if not (member.isreg() or member.isdir()):
         refuse(source, name, "ist keine gewöhnliche Datei")
     path = PurePosixPath(name)

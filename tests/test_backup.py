@@ -20,6 +20,7 @@ from reversion.models import Version
 from articles.backups import stored_media
 from articles.models import Article, ImageCredit, Municipality, Tag
 from tests.factories import make_article, make_credit, make_jpeg, make_municipality
+from tests.servers import environment, run_python
 
 # Transactional: backup and restore run their own transactions. Serialized
 # rollback gives the next test back the rows the migrations wrote.
@@ -206,7 +207,7 @@ HOSTILE = {
     ),
     "device": (
         [entry("media/null", tarfile.CHRTYPE, devmajor=1, devminor=3)],
-        "„media/null“ ist ein Gerätedatei",
+        "„media/null“ ist eine Gerätedatei",
     ),
     "fifo": ([entry("media/rohr", tarfile.FIFOTYPE)], "„media/rohr“ ist ein FIFO"),
     "absolute path": (
@@ -368,3 +369,24 @@ def test_restore_asks_before_it_replaces_anything(tmp_path, monkeypatch):
     with pytest.raises(CommandError, match="Abgebrochen; nichts wurde geändert."):
         call_command("restore", str(archive))
     assert Article.objects.get(pk=article.pk).title == "Geändert"
+
+
+def test_manage_py_names_the_refusal_in_one_line_without_a_traceback(tmp_path):
+    archive = hostile_archive(
+        tmp_path / "hostile.tar.gz",
+        entry("media/link.jpg", tarfile.SYMTYPE, linkname="../../etc/passwd"),
+    )
+    result = run_python(
+        environment(
+            DJANGO_SECRET_KEY="x",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            MEDIA_ROOT=str(tmp_path / "media"),
+        ),
+        *("manage.py", "restore", str(archive), "--no-input"),
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"CommandError: {archive} wird nicht eingespielt: „media/link.jpg“ ist "
+        "ein symbolischer Link."
+    ]
+    assert not (tmp_path / "media").exists()
