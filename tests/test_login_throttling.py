@@ -184,3 +184,14 @@ def test_deploy_check_warns_behind_https_without_a_trusted_proxy():
     )
     assert "articles.W001" in result.stderr
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+def test_metrics_behind_a_local_proxy_are_only_for_allowed_clients(client, settings):
+    """nginx on the same machine connects from 127.0.0.1, an allowed
+    address: the client behind it decides."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    outside = client.get(
+        "/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=ATTACKER
+    )
+    assert outside.status_code == 403
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
