@@ -15,6 +15,8 @@ files in place, in one transaction: a media file that cannot be written
 rolls the database back and puts back the files already replaced. Every
 refusal is a BackupError with one German line naming the cause."""
 
+import contextlib
+import gzip
 import io
 import os
 import shutil
@@ -256,6 +258,42 @@ def decrypted(source, identities, work):
     return plain
 
 
+class BoundedReader:
+    """The decompressed stream of a .tar.gz that refuses to yield more than
+    `limit` bytes: a bomb hidden where no member size tells (a huge pax or
+    long-name header) stops there too, before it fills memory or disk."""
+
+    def __init__(self, path, limit, source):
+        self.raw = gzip.open(path, "rb")
+        self.limit, self.source, self.count = limit, source, 0
+
+    def read(self, size=-1):
+        chunk = self.raw.read(size)
+        self.count += len(chunk)
+        if self.count > self.limit:
+            raise BackupError(
+                f"{self.source} wird nicht eingespielt: es entpackt auf mehr als "
+                f"{self.limit // 2**20} MB (Kompressionsbombe?)."
+            )
+        return chunk
+
+    def close(self):
+        self.raw.close()
+
+
+def open_tar(archive, source):
+    """`archive` as a tar stream, its unpacked size bounded by both the size
+    limit and the ratio limit (with room for the end-of-archive blocks)."""
+    limit = min(settings.RESTORE_MAX_BYTES, stored_size(archive) * MAX_RATIO)
+    reader = BoundedReader(archive, limit + 64 * 1024, source)
+    tar = tarfile.open(fileobj=reader, mode="r|")
+    return contextlib.closing(reader), tar
+
+
+def stored_size(archive):
+    return max(1, archive.stat().st_size)
+
+
 def refuse(source, member, cause):
     raise BackupError(f"{source} wird nicht eingespielt: „{member}“ {cause}.")
 
@@ -264,11 +302,12 @@ def check_archive(archive, source):
     """{member name: size} of the data and media members of `archive`,
     after every member passed; BackupError at the first that does not. Reads
     headers only, so a compression bomb stops at its first huge header."""
-    allowed = max(1, archive.stat().st_size) * MAX_RATIO
+    allowed = stored_size(archive) * MAX_RATIO
     limit = settings.RESTORE_MAX_BYTES
     plan, total = {}, 0
     try:
-        with tarfile.open(archive, "r|gz") as tar:
+        reader, tar = open_tar(archive, source)
+        with reader, tar:
             while (member := tar.next()) is not None:
                 tar.members.clear()  # keep no list of a million headers
                 check_member(member, source)
@@ -347,7 +386,8 @@ def stage(archive, plan, folder, source):
     media = []
     data = None
     try:
-        with tarfile.open(archive, "r|gz") as tar:
+        reader, tar = open_tar(archive, source)
+        with reader, tar:
             while (member := tar.next()) is not None:
                 tar.members.clear()
                 if member.isdir():

@@ -390,3 +390,21 @@ def test_manage_py_names_the_refusal_in_one_line_without_a_traceback(tmp_path):
         "ein symbolischer Link."
     ]
     assert not (tmp_path / "media").exists()
+
+
+def test_a_bomb_in_a_header_is_refused_before_it_fills_memory(tmp_path):
+    """A pax header's size is no member size: the unpacked stream stops."""
+    article = make_article()
+    archive = tmp_path / "pax-bomb.tar.gz"
+    with tarfile.open(archive, "w:gz", compresslevel=1) as tar:
+        payload = b"[]"
+        data = tarfile.TarInfo("data.json")
+        data.size = len(payload)
+        data.pax_headers = {"comment": "0" * 32 * 2**20}
+        tar.addfile(data, io.BytesIO(payload))
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(archive), interactive=False)
+    assert str(refused.value).startswith(
+        f"{archive} wird nicht eingespielt: es entpackt auf mehr als "
+    )
+    assert_nothing_changed(article, {})
