@@ -159,6 +159,7 @@ def write_backup(target, *, recipients=(), progress=print):
     if not target.parent.is_dir():
         raise BackupError(f"Den Ordner {target.parent} gibt es nicht.")
     partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)  # left by an interrupted run
     try:
         with tempfile.TemporaryDirectory(prefix="newsroom-backup-") as work:
             data = Path(work) / DATA_NAME
@@ -179,6 +180,12 @@ def write_backup(target, *, recipients=(), progress=print):
                 else:
                     count = write_archive(out, data, progress)
         partial.rename(target)
+    except (OSError, pyrage.EncryptError) as error:
+        partial.unlink(missing_ok=True)
+        raise BackupError(
+            f"Die Sicherung {target} ließ sich nicht schreiben "
+            f"({error.__class__.__name__}: {first_line(error)})."
+        ) from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

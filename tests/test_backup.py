@@ -167,7 +167,8 @@ def test_a_wrong_recipient_is_refused_before_anything_is_written(tmp_path, setti
     archive = tmp_path / "newsroom.tar.gz.age"
     with pytest.raises(CommandError, match="kein öffentlicher age-Schlüssel"):
         call_command("backup", str(archive))
-    assert list(tmp_path.iterdir()) == []
+    assert not archive.exists()
+    assert not archive.with_name(archive.name + ".partial").exists()
 
 
 # Hostile archives: refused with one German line before anything changes
@@ -408,3 +409,12 @@ def test_a_bomb_in_a_header_is_refused_before_it_fills_memory(tmp_path):
         f"{archive} wird nicht eingespielt: es entpackt auf mehr als "
     )
     assert_nothing_changed(article, {})
+
+
+def test_a_partial_file_of_an_interrupted_backup_is_replaced(tmp_path):
+    make_article()
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    (folder / "newsroom.tar.gz.partial").write_bytes(b"abgebrochen")
+    call_command("backup", str(folder / "newsroom.tar.gz"))
+    assert [path.name for path in folder.iterdir()] == ["newsroom.tar.gz"]
