@@ -10,6 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
+        from . import checks  # noqa: F401  (registers the deploy checks)
         from .database import keep_sqlite_statistics
         from .page_cache import connect_signals
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from . import page_cache
 from .models import Article, Municipality, Tag
 from .redirects import topic_redirect
+from .site_url import SiteRequest, absolute_url
 from .text import xml_text
 
 FEED_LENGTH = 50
@@ -58,7 +59,8 @@ class LatestArticlesFeed(Feed):
         )
 
     def get_feed(self, obj, request):
-        feed = super().get_feed(obj, request)
+        # Links on NEWSROOM_SITE_URL, not on the Host the request named.
+        feed = super().get_feed(obj, SiteRequest(request))
         # Titles, names and tags are editors' text: drop what XML cannot carry.
         for fields in [feed.feed, *feed.items]:
             for key, value in fields.items():
@@ -77,7 +79,7 @@ class LatestArticlesFeed(Feed):
         # host (relative MEDIA_URL) or from object storage (already absolute).
         for item in feed.items:
             for enclosure in item["enclosures"]:
-                enclosure.url = request.build_absolute_uri(enclosure.url)
+                enclosure.url = absolute_url(enclosure.url, request)
         return feed
 
     # RSS readers treat titles and descriptions as HTML (Django #6533), as

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from . import metrics, page_cache
+from .proxies import client_address
 
 log = logging.getLogger("newsroom.operations")
 
@@ -84,7 +85,9 @@ def prometheus_metrics(request):
         generate_latest,
     )
 
-    if not _allowed(request.META.get("REMOTE_ADDR", "")):
+    # The client behind the proxies: with nginx on the same machine every
+    # request's REMOTE_ADDR would be 127.0.0.1, an allowed address.
+    if not _allowed(client_address(request)):
         return HttpResponseForbidden()
     registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from . import page_cache
 from .models import Article, Municipality, Tag, TaggedArticle
-from .site_url import absolute_url
+from .site_url import SiteSitemap, absolute_url
 
 NEWS_WINDOW = timedelta(days=2)  # Google News reads articles of the last two days
 NEWS_LIMIT = 1000  # and at most this many per sitemap
@@ -35,7 +35,7 @@ def month_range(year, month):
     return first, following
 
 
-class ArticleMonthSitemap(Sitemap):
+class ArticleMonthSitemap(SiteSitemap, Sitemap):
     """The published articles of one month, with the time each last changed."""
 
     limit = URLS_PER_FILE
@@ -56,7 +56,7 @@ class ArticleMonthSitemap(Sitemap):
         return item.updated_at
 
 
-class NewsListSitemap(Sitemap):
+class NewsListSitemap(SiteSitemap, Sitemap):
     """The pages of `model` rows (municipalities, topics) that have published
     news; lastmod is what newest_change() finds through an index."""
 
@@ -111,7 +111,7 @@ class TopicSitemap(NewsListSitemap):
         )
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(SiteSitemap, Sitemap):
     """Google News: articles published in the last two days, newest first.
     The template `sitemaps/news.xml` adds the news:news elements."""
 

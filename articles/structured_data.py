@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .photos import photo_versions
+from .site_url import absolute_url
 
 # static/img/logo.png: the publisher logo search engines show (600×60 px).
 LOGO = ("img/logo.png", 600, 60)
@@ -37,8 +38,8 @@ def image_objects(article, request):
     for url, width, height in photo_versions(article):
         image = {
             "@type": "ImageObject",
-            "url": request.build_absolute_uri(url),
-            "contentUrl": request.build_absolute_uri(url),
+            "url": absolute_url(url, request),
+            "contentUrl": absolute_url(url, request),
             "width": width,
             "height": height,
         }
@@ -58,15 +59,15 @@ def image_objects(article, request):
 
 def news_article(article, request):
     """schema.org NewsArticle for one published article, as a dict."""
-    url = request.build_absolute_uri(article.get_absolute_url())
+    url = absolute_url(article.get_absolute_url(), request)
     logo_path, logo_width, logo_height = LOGO
     publisher = {
         "@type": "Organization",
         "name": settings.SITE_NAME,
-        "url": request.build_absolute_uri(reverse("articles:index")),
+        "url": absolute_url(reverse("articles:index"), request),
         "logo": {
             "@type": "ImageObject",
-            "url": request.build_absolute_uri(static(logo_path)),
+            "url": absolute_url(static(logo_path), request),
             "width": logo_width,
             "height": logo_height,
         },
@@ -105,12 +106,12 @@ def article_meta(article, request):
     if versions:
         url, width, height = versions[0]
         image = {
-            "url": request.build_absolute_uri(url),
+            "url": absolute_url(url, request),
             "width": width,
             "height": height,
         }
     return {
-        "canonical": request.build_absolute_uri(article.get_absolute_url()),
+        "canonical": absolute_url(article.get_absolute_url(), request),
         "image": image,
         "published": w3c_datetime(article.published_at),
         "modified": w3c_datetime(article.updated_at),

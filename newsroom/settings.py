@@ -2,6 +2,7 @@
 from the environment (see README, "Configuration"); a fresh clone runs on
 SQLite with nothing set but DJANGO_DEBUG=1."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -143,6 +144,25 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Which address a failure counts against: articles/proxies.py reads it from
+# X-Forwarded-For only as far as the trusted proxies below vouch for it.
+AXES_CLIENT_IP_CALLABLE = "articles.proxies.client_address"
+# The proxies in front (TLS terminator, Varnish) whose X-Forwarded-For
+# entries are true: their addresses or networks, comma-separated, or just
+# how many there are. Neither: the header is ignored.
+TRUSTED_PROXIES = env_list("NEWSROOM_TRUSTED_PROXIES")
+TRUSTED_PROXY_COUNT = int(os.environ.get("NEWSROOM_TRUSTED_PROXY_COUNT") or 0)
+if TRUSTED_PROXIES and TRUSTED_PROXY_COUNT:
+    raise ImproperlyConfigured(
+        "Set NEWSROOM_TRUSTED_PROXIES or NEWSROOM_TRUSTED_PROXY_COUNT, not both."
+    )
+for network in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_TRUSTED_PROXIES: {network!r} is no address or network."
+        ) from None
 
 # Two-factor login (articles/two_factor.py): always for superusers and
 # publishers, for every staff user with NEWSROOM_TWO_FACTOR_FOR_ALL_STAFF=1.
@@ -217,9 +237,6 @@ TAGGIT_STRING_FROM_TAGS = "articles.forms.tags_to_string"
 # Behind TLS (DJANGO_HTTPS=1): redirect to https, HSTS, cookies only over https.
 # Off by default so the site also runs on plain http://127.0.0.1.
 if os.environ.get("DJANGO_HTTPS") == "1":
-    # The proxy terminates TLS and appends the client to X-Forwarded-For.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
@@ -249,6 +266,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Backups (articles/backups.py): age public keys (age1…) to encrypt them to,
+# comma-separated; the secret key (or a file holding it) restores them.
+BACKUP_RECIPIENTS = env_list("NEWSROOM_BACKUP_RECIPIENTS")
+BACKUP_IDENTITY = os.environ.get("NEWSROOM_BACKUP_IDENTITY", "")
+# The most a backup may unpack to; anything larger is refused unread.
+RESTORE_MAX_BYTES = int(os.environ.get("NEWSROOM_RESTORE_MAX_MB") or 20480) * 2**20
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Kommune Digital")
 OTP_TOTP_ISSUER = SITE_NAME  # the account's name in the authenticator app

@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
     "DJANGO_HTTPS": "1",
     "DJANGO_ALLOWED_HOSTS": "news.example.de",
     "DATABASE_URL": "sqlite:///:memory:",
+    "NEWSROOM_SITE_URL": "https://news.example.de",
+    "NEWSROOM_TRUSTED_PROXY_COUNT": "1",
 }
 
 

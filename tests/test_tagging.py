@@ -12,7 +12,13 @@ from playwright.sync_api import expect
 from articles.forms import tags_from_string, tags_to_string
 from articles.models import Article, ArticleStatus, Tag, TagChange, TagRedirect
 from articles.services import tag_merge, tag_rename
-from tests.factories import PASSWORD, admin_form_data, make_article, make_hidden_article
+from tests.factories import (
+    HIDDEN_STATES,
+    PASSWORD,
+    admin_form_data,
+    make_article,
+    make_hidden_article,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -545,8 +551,9 @@ def test_moderator_tags_from_the_queue_and_reader_finds_the_articles(
     assert sorted(found) == sorted(f"Musterstadt: {title}" for title in titles)
 
 
-def test_old_slug_of_a_renamed_topic_of_drafts_reveals_nothing(client):
-    make_hidden_article("draft", tags=["Geheimprojekt"])
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_old_slug_of_a_renamed_topic_of_hidden_news_reveals_nothing(client, state):
+    make_hidden_article(state, tags=["Geheimprojekt"])
     tag_rename(tag=Tag.objects.get(name="Geheimprojekt"), name="Neues Portal")
 
     for url in (

@@ -11,7 +11,7 @@ from js_asset.media import Media
 from ..forms import ArticleAdminForm
 from ..models import Article, ArticleStatus
 from ..services import article_tags_set, articles_publish, articles_unpublish
-from .base import VersionedAdmin
+from .base import DateCheckedAdmin, VersionedAdmin
 
 # What a bulk action reports: (how many succeeded, why one was refused).
 PUBLISH_MESSAGES = (
@@ -56,7 +56,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedAdmin):
+class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
     form = ArticleAdminForm
     list_display = [
         "kicker",

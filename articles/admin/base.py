@@ -1,14 +1,62 @@
 """What several admin screens share: versions with a permission check, the
-intermediate page of bulk actions, and https as the scheme editors mean."""
+intermediate page of bulk actions, date filters that refuse impossible
+dates, and https as the scheme editors mean."""
 
+from datetime import MAXYEAR, MINYEAR, datetime
+
+from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from reversion_compare.admin import CompareVersionAdmin
 
 # Editors type "essen.de"; read it as https, the scheme Django 6 will assume.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class DateCheckedChangeList(ChangeList):
+    """A list whose date hierarchy (?published_at__year=…) takes only dates
+    whose day, month or year can be bounded: Django computes the next year
+    of 9999, or the UTC time of midnight in year 1, and answers 500."""
+
+    def get_filters(self, request):
+        if self.date_hierarchy and not self.has_valid_date(request):
+            messages.warning(
+                request,
+                gettext(
+                    "Dieses Datum kann der Filter nicht zeigen (Jahre %(first)s "
+                    "bis %(last)s); die Liste zeigt wieder alle Einträge."
+                )
+                % {"first": MINYEAR + 1, "last": MAXYEAR - 1},
+            )
+            # The admin answers with a redirect to the unfiltered list.
+            raise IncorrectLookupParameters
+        return super().get_filters(request)
+
+    def has_valid_date(self, request):
+        parts = [
+            request.GET.getlist(f"{self.date_hierarchy}__{part}")
+            for part in ("year", "month", "day")
+        ]
+        if not parts[0]:
+            return True  # no date chosen
+        try:
+            year, month, day = (int(values[-1]) if values else 1 for values in parts)
+            datetime(year, month, day)
+        except ValueError:
+            return False
+        return MINYEAR < year < MAXYEAR
+
+
+class DateCheckedAdmin:
+    """Admin screens with a date_hierarchy: see DateCheckedChangeList."""
+
+    def get_changelist(self, request, **kwargs):
+        return DateCheckedChangeList
 
 
 class VersionedAdmin(CompareVersionAdmin):

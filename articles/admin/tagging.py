@@ -18,7 +18,7 @@ from ..services import (
     tag_rename,
     tags_merge,
 )
-from .base import render_action_form
+from .base import DateCheckedAdmin, render_action_form
 
 
 @admin.register(Tag)
@@ -253,7 +253,7 @@ class ArticleTaggingAdmin(admin.ModelAdmin):
 
 
 @admin.register(TagChange)
-class TagChangeAdmin(admin.ModelAdmin):
+class TagChangeAdmin(DateCheckedAdmin, admin.ModelAdmin):
     """The log of tag changes: read-only, for editors."""
 
     list_display = ["created_at", "article", "user", "added_names", "removed_names"]
