@@ -378,16 +378,17 @@ def _record(subscriber, edition, status):
 class Throttle:
     """Waits so that at most `rate` mails per second go out (0: no limit)."""
 
-    def __init__(self, rate):
+    def __init__(self, rate, *, clock=time.monotonic, sleep=time.sleep):
         self.interval = 1 / rate if rate > 0 else 0
-        self.next = time.monotonic()
+        self.clock, self.sleep = clock, sleep
+        self.next = clock()
 
     def wait(self):
         if not self.interval:
             return
-        now = time.monotonic()
+        now = self.clock()
         if self.next > now:
-            time.sleep(self.next - now)
+            self.sleep(self.next - now)
         self.next = max(now, self.next) + self.interval
 
 
@@ -399,13 +400,27 @@ def edition_send(*, edition, rate, progress=None, chunk=500):
     each recipient. Raises SendInterrupted when the SMTP server fails:
     running again resumes."""
     articles = edition_articles(edition)
-    items = {item["article"].pk: item for item in mail_items(articles)}
     total = edition_recipients(edition).count()
     uncertain = edition.deliveries.filter(status=DeliveryStatus.SENDING).count()
     counts = {"sent": 0, "skipped": 0, "refused": 0, "uncertain": uncertain}
+    if total:
+        _send_all(edition, articles, counts, total, rate, progress, chunk)
+    if edition.finished_at is None and not edition_recipients(edition).exists():
+        edition.finished_at = timezone.now()
+        edition.save(update_fields=["finished_at"])
+    return counts
+
+
+def _send_all(edition, articles, counts, total, rate, progress, chunk):
+    items = {item["article"].pk: item for item in mail_items(articles)}
     throttle = Throttle(rate)
     connection = get_connection()
-    connection.open()  # one SMTP session for the run, not one per mail
+    try:
+        connection.open()  # one SMTP session for the run, not one per mail
+    except (OSError, smtplib.SMTPException) as error:
+        raise SendInterrupted(
+            gettext("SMTP-Server nicht erreichbar: %(error)s") % {"error": error}
+        ) from error
     last_pk = 0
     try:
         while True:
@@ -424,10 +439,6 @@ def edition_send(*, edition, rate, progress=None, chunk=500):
             last_pk = batch[-1].pk
     finally:
         connection.close()
-    if not edition_recipients(edition).exists():
-        edition.finished_at = timezone.now()
-        edition.save(update_fields=["finished_at"])
-    return counts
 
 
 def _send_one(edition, subscriber, chosen, connection, throttle, counts):
