@@ -6,6 +6,7 @@ cache): they depend on a token or a form, not on articles."""
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -13,6 +14,11 @@ from django.views.generic import FormView, TemplateView
 
 from . import newsletters
 from .forms import NewsletterSubscribeForm
+
+MAIL_NOT_SENT = _(
+    "Wir konnten Ihnen gerade keine E-Mail schicken. Bitte versuchen Sie es "
+    "in einigen Minuten noch einmal."
+)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -25,14 +31,18 @@ class NewsletterSubscribeView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        newsletters.subscription_request(
-            email=data["email"],
-            frequency=data["frequency"],
-            scope=data["scope"],
-            municipalities=data["municipalities"],
-            topics=data["topics"],
-            request=self.request,
-        )
+        try:
+            newsletters.subscription_request(
+                email=data["email"],
+                frequency=data["frequency"],
+                scope=data["scope"],
+                municipalities=data["municipalities"],
+                topics=data["topics"],
+                request=self.request,
+            )
+        except newsletters.MailNotSent:
+            form.add_error(None, MAIL_NOT_SENT)
+            return self.render_to_response(self.get_context_data(form=form), status=503)
         return redirect("articles:newsletter_check_mail")
 
 
@@ -59,14 +69,18 @@ class NewsletterConfirmView(View):
 
     def post(self, request, token):
         if "renew" in request.POST:
-            if newsletters.subscription_renew(token=token, request=request):
+            try:
+                renewed = newsletters.subscription_renew(token=token, request=request)
+            except newsletters.MailNotSent:
+                return self.page("mail_not_sent", status=503)
+            if renewed:
                 return redirect("articles:newsletter_check_mail")
             return self.page(newsletters.subscription_state(token))
         state, _subscriber = newsletters.subscription_confirm(token=token)
         return self.page("done" if state == "confirmed" else state)
 
-    def page(self, state):
-        status = 404 if state == "unknown" else 200
+    def page(self, state, status=None):
+        status = status or (404 if state == "unknown" else 200)
         context = {"state": state, "hours": settings.NEWSLETTER_CONFIRM_HOURS}
         return render(self.request, self.template_name, context, status=status)
 

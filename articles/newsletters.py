@@ -22,10 +22,12 @@ keeps two senders from mailing the same subscriber.
 """
 
 import hashlib
+import logging
 import secrets
 import smtplib
 import time
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -48,6 +50,8 @@ from .models import (
 from .photos import photo_versions
 from .site_url import absolute_url
 
+log = logging.getLogger("newsroom.newsletters")
+
 CONSENT_TEXT = _(
     "Ich möchte den Newsletter per E-Mail erhalten. Meine E-Mail-Adresse und "
     "meine Auswahl werden nur dafür gespeichert. Ich kann mich jederzeit über "
@@ -67,28 +71,31 @@ def token_hash(token):
 def subscription_request(*, email, frequency, scope, municipalities, topics, request):
     """Record a subscription request for `email` and mail the confirmation
     link; the owner of an already confirmed address gets a notice instead
-    (no page may tell the two apart)."""
+    (no page may tell the two apart). Raises MailNotSent when the SMTP
+    server does not take the mail (the request is kept; asking again
+    mails a new link)."""
     email = email.strip().lower()
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
         if subscriber is not None and subscriber.is_confirmed:
-            transaction.on_commit(lambda: _mail_already_subscribed(subscriber, request))
-            return
-        if subscriber is None:
-            subscriber = Subscriber(email=email, unsubscribe_token=new_token())
-        token = new_token()
-        subscriber.frequency = frequency
-        subscriber.scope = scope
-        subscriber.confirm_token_hash = token_hash(token)
-        subscriber.confirm_expires_at = timezone.now() + timedelta(
-            hours=settings.NEWSLETTER_CONFIRM_HOURS
-        )
-        subscriber.consent_text = str(CONSENT_TEXT)
-        subscriber.save()
-        selected = scope == Scope.SELECTION
-        subscriber.municipalities.set(municipalities if selected else [])
-        subscriber.topics.set(topics if selected else [])
-        transaction.on_commit(lambda: _mail_confirmation(subscriber, token, request))
+            mail = partial(_mail_already_subscribed, subscriber, request)
+        else:
+            if subscriber is None:
+                subscriber = Subscriber(email=email, unsubscribe_token=new_token())
+            token = new_token()
+            subscriber.frequency = frequency
+            subscriber.scope = scope
+            subscriber.confirm_token_hash = token_hash(token)
+            subscriber.confirm_expires_at = timezone.now() + timedelta(
+                hours=settings.NEWSLETTER_CONFIRM_HOURS
+            )
+            subscriber.consent_text = str(CONSENT_TEXT)
+            subscriber.save()
+            selected = scope == Scope.SELECTION
+            subscriber.municipalities.set(municipalities if selected else [])
+            subscriber.topics.set(topics if selected else [])
+            mail = partial(_mail_confirmation, subscriber, token, request)
+    _deliver(mail)  # after the commit: the link must work when it arrives
 
 
 def subscription_confirm(*, token):
@@ -129,7 +136,7 @@ def subscription_renew(*, token, request):
             hours=settings.NEWSLETTER_CONFIRM_HOURS
         )
         subscriber.save(update_fields=["confirm_token_hash", "confirm_expires_at"])
-        transaction.on_commit(lambda: _mail_confirmation(subscriber, new, request))
+    _deliver(partial(_mail_confirmation, subscriber, new, request))
     return True
 
 
@@ -158,6 +165,18 @@ def subscribers_forget_unconfirmed():
     (data minimisation); returns how many."""
     deleted, _by_model = Subscriber.objects.expired_unconfirmed().delete()
     return deleted
+
+
+class MailNotSent(Exception):
+    """The SMTP server did not take a mail a reader asked for."""
+
+
+def _deliver(mail):
+    try:
+        mail()
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("newsletter mail not sent (%s: %s)", type(error).__name__, error)
+        raise MailNotSent(str(error)) from error
 
 
 def new_token():
