@@ -44,8 +44,7 @@ def _site_url(settings):
 def subscribe(client, email="leserin@example.org", **fields):
     data = {"email": email, "frequency": "daily", "scope": "everything"}
     data |= {"consent": "on"} | fields
-    with_commit = client.post("/newsletter/", data)
-    return with_commit
+    return client.post("/newsletter/", data)
 
 
 def link_in(message, path):
