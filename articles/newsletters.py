@@ -75,27 +75,35 @@ def subscription_request(*, email, frequency, scope, municipalities, topics, req
     server does not take the mail (the request is kept; asking again
     mails a new link)."""
     email = email.strip().lower()
+    choice = (frequency, scope, municipalities, topics)
+    try:
+        mail = _record_request(email, choice, request)
+    except IntegrityError:  # the same address sent twice at once: take the first
+        mail = _record_request(email, choice, request)
+    _deliver(mail)  # after the commit: the link must work when it arrives
+
+
+def _record_request(email, choice, request):
+    frequency, scope, municipalities, topics = choice
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
         if subscriber is not None and subscriber.is_confirmed:
-            mail = partial(_mail_already_subscribed, subscriber, request)
-        else:
-            if subscriber is None:
-                subscriber = Subscriber(email=email, unsubscribe_token=new_token())
-            token = new_token()
-            subscriber.frequency = frequency
-            subscriber.scope = scope
-            subscriber.confirm_token_hash = token_hash(token)
-            subscriber.confirm_expires_at = timezone.now() + timedelta(
-                hours=settings.NEWSLETTER_CONFIRM_HOURS
-            )
-            subscriber.consent_text = str(CONSENT_TEXT)
-            subscriber.save()
-            selected = scope == Scope.SELECTION
-            subscriber.municipalities.set(municipalities if selected else [])
-            subscriber.topics.set(topics if selected else [])
-            mail = partial(_mail_confirmation, subscriber, token, request)
-    _deliver(mail)  # after the commit: the link must work when it arrives
+            return partial(_mail_already_subscribed, subscriber, request)
+        if subscriber is None:
+            subscriber = Subscriber(email=email, unsubscribe_token=new_token())
+        token = new_token()
+        subscriber.frequency = frequency
+        subscriber.scope = scope
+        subscriber.confirm_token_hash = token_hash(token)
+        subscriber.confirm_expires_at = timezone.now() + timedelta(
+            hours=settings.NEWSLETTER_CONFIRM_HOURS
+        )
+        subscriber.consent_text = str(CONSENT_TEXT)
+        subscriber.save()
+        selected = scope == Scope.SELECTION
+        subscriber.municipalities.set(municipalities if selected else [])
+        subscriber.topics.set(topics if selected else [])
+        return partial(_mail_confirmation, subscriber, token, request)
 
 
 def subscription_confirm(*, token):
