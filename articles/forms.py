@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.forms import TagField, TagWidget
 
-from .models import Article, ArticleTagging, Tag
+from .models import Article, ArticleTagging, Frequency, Municipality, Scope, Tag
+from .newsletters import CONSENT_TEXT
 
 # What the editor's toolbar offers. The stored body is cleaned by
 # articles.text.clean_body() on save, whatever the browser sends.
@@ -209,3 +210,64 @@ class SearchForm(forms.Form):
                 code="no_words",
             )
         return text
+
+
+class NewsletterSubscribeForm(forms.Form):
+    """A reader's newsletter subscription: address, frequency, choice of
+    news, and consent (double opt-in follows by mail)."""
+
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    frequency = forms.ChoiceField(
+        label=_("Wie oft?"),
+        choices=Frequency.choices,
+        initial=Frequency.WEEKLY,
+        widget=forms.RadioSelect,
+    )
+    scope = forms.ChoiceField(
+        label=_("Welche Meldungen?"),
+        choices=Scope.choices,
+        initial=Scope.EVERYTHING,
+        widget=forms.RadioSelect,
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Kommunen"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Themen"),
+        queryset=Tag.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent = forms.BooleanField(label=CONSENT_TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only what has published news: a draft's municipality or topic
+        # must not show what is coming.
+        published = Article.objects.published()
+        self.fields["municipalities"].queryset = Municipality.objects.filter(
+            pk__in=published.filter(municipality__isnull=False).values("municipality")
+        ).order_by("name")
+        self.fields["topics"].queryset = Tag.objects.with_published_news().order_by(
+            "name"
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        chosen = cleaned_data.get("municipalities") or cleaned_data.get("topics")
+        if cleaned_data.get("scope") == Scope.SELECTION and not chosen:
+            raise forms.ValidationError(
+                gettext(
+                    "Bitte wählen Sie mindestens eine Kommune oder ein Thema, "
+                    "oder „alle Meldungen“."
+                ),
+                code="empty_selection",
+            )
+        return cleaned_data

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import newsletter_views, views
 
 app_name = "articles"
 urlpatterns = [
@@ -24,4 +24,24 @@ urlpatterns = [
     ),
     path("suche/", views.SearchView.as_view(), name="search"),
     path("seite/<slug:slug>/", views.PageView.as_view(), name="page"),
+    path(
+        "newsletter/",
+        newsletter_views.NewsletterSubscribeView.as_view(),
+        name="newsletter",
+    ),
+    path(
+        "newsletter/posteingang/",
+        newsletter_views.NewsletterCheckMailView.as_view(),
+        name="newsletter_check_mail",
+    ),
+    path(
+        "newsletter/bestaetigen/<str:token>/",
+        newsletter_views.NewsletterConfirmView.as_view(),
+        name="newsletter_confirm",
+    ),
+    path(
+        "newsletter/abmelden/<str:token>/",
+        newsletter_views.NewsletterUnsubscribeView.as_view(),
+        name="newsletter_unsubscribe",
+    ),
 ]

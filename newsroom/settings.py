@@ -298,6 +298,10 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "redaktion@example.org"
 )
+# Newsletters: how many mails per second send_newsletter hands to the SMTP
+# server (0: no limit), and how long a confirmation link stays valid.
+NEWSLETTER_RATE = float(os.environ.get("NEWSLETTER_RATE", "10"))
+NEWSLETTER_CONFIRM_HOURS = int(os.environ.get("NEWSLETTER_CONFIRM_HOURS", "48"))
 
 # One line per event with its cause; the page cache, purges and the health
 # checks say what they did (INFO), everything else only when it goes wrong.

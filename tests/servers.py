@@ -354,3 +354,57 @@ class Browser:
         if "/admin/zwei-faktor/" in landed:
             code = totp(bytes.fromhex(key))
             self.submit(landed, {"code": f"{code:06d}"})
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) in a thread of this process, on a free
+    port of HOST, that counts the mails each recipient gets.
+
+        with SmtpServer() as smtp:
+            ... send to smtp.port ...
+            smtp.received["a@example.org"]  # mails a@example.org got
+
+    `on_message(server)` runs after each mail is counted and before it is
+    accepted; returning a string answers with that SMTP reply instead of
+    "250" (e.g. "451 4.3.0 …"), so a test can fail a send part-way or kill
+    the sender while it waits for the answer."""
+
+    def __init__(self, on_message=None):
+        from collections import Counter
+
+        self.received = Counter()
+        self.count = 0
+        self.last_message = None
+        self.on_message = on_message
+        sock = bound_socket()
+        self.port = sock.getsockname()[1]
+        sock.close()
+
+    def __enter__(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname=HOST, port=self.port)
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.controller.stop()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.on_message:
+            refusal = self.on_message(self)
+            if refusal:
+                return refusal
+        for recipient in envelope.rcpt_tos:
+            self.received[recipient] += 1
+        self.count += 1
+        self.last_message = envelope.content
+        return "250 OK"
+
+    def environment(self):
+        """The variables that make the project send through this server."""
+        return {
+            "DJANGO_EMAIL_HOST": HOST,
+            "DJANGO_EMAIL_PORT": str(self.port),
+            "DJANGO_EMAIL_USE_TLS": "0",
+        }

@@ -11,6 +11,7 @@ tests/admin_permissions.txt says who may use it.
 
 import importlib
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from django.db import transaction
 from django.urls import URLResolver, reverse
 from reversion.models import Version
 
-from articles.models import Article, ArticleStatus, Page, Tag, TagChange
+from articles.models import Article, ArticleStatus, Edition, Page, Tag, TagChange
 from articles.services import article_tags_set
 from tests.factories import (
     article_form,
@@ -60,7 +61,11 @@ def test_redaktion_may_manage_articles_municipalities_credits_tags_and_pages():
         f"{action}_{model}"
         for model in ("article", "municipality", "imagecredit", "tag", "page")
         for action in ("add", "change", "delete", "view")
-    } | {"view_tagchange", "view_articletagging"}
+    } | {"view_tagchange", "view_articletagging"} | {
+        "add_edition",
+        "change_edition",
+        "view_edition",
+    }
 
 
 def test_moderation_may_view_articles_and_change_only_tags():
@@ -202,6 +207,9 @@ def objects(users):
         "articles.municipality": saved_twice(make_municipality()),
         "articles.imagecredit": saved_twice(make_credit()),
         "articles.page": Page.objects.get(slug="impressum"),
+        "articles.edition": Edition.objects.create(
+            frequency="daily", period_start=date(2026, 11, 28)
+        ),
         "auth.user": User.objects.create_user("leser"),
         "auth.group": Group.objects.get(name="Moderation"),
         "axes.accessattempt": AccessAttempt.objects.create(

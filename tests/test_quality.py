@@ -8,12 +8,15 @@ them these tests skip, but never under CI=true."""
 import json
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Subscriber
+from articles.newsletters import token_hash
 from articles.views import server_error
 from tests.factories import make_archive
 
@@ -28,6 +31,11 @@ READER_PAGES = {
     "search": "/suche/?q=Portal",
     "search-error": "/suche/?q=%3F%3F",
     "accessibility-statement": "/seite/barrierefreiheit/",
+    "newsletter": "/newsletter/",
+    "newsletter-check-mail": "/newsletter/posteingang/",
+    "newsletter-confirm": "/newsletter/bestaetigen/bestaetigen-demo/",
+    "newsletter-expired": "/newsletter/bestaetigen/abgelaufen-demo/",
+    "newsletter-unsubscribe": "/newsletter/abmelden/abmelden-demo/",
     "404": "/gibt-es-nicht/",
 }
 
@@ -37,6 +45,13 @@ def reader_pages(demo_site):
     """The demo site plus enough news that a page of the home links to
     newer and older news; {name: URL} of the reader pages to check."""
     make_archive(40)
+    for token, hours in [("bestaetigen-demo", 1), ("abgelaufen-demo", -1)]:
+        Subscriber.objects.create(
+            email=f"{token}@example.org",
+            unsubscribe_token=f"abmelden-{token}",
+            confirm_token_hash=token_hash(token),
+            confirm_expires_at=timezone.now() + timedelta(hours=hours),
+        )
     newest = Article.objects.published().order_by("-published_at", "-pk")
     second = newest.values_list("pk", flat=True)[19]
     return READER_PAGES | {"home-page-2": f"/?nach={second}"}

@@ -10,6 +10,14 @@ from .articles import (
     ArticleStatus,
 )
 from .credits import ImageCredit
+from .newsletters import (
+    Delivery,
+    DeliveryStatus,
+    Edition,
+    Frequency,
+    Scope,
+    Subscriber,
+)
 from .pages import Page
 from .places import FederalState, Municipality, MunicipalityKind
 from .tagging import ArticleTagging, Tag, TagChange, TaggedArticle, TagRedirect
@@ -22,11 +30,17 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleStatus",
     "ArticleTagging",
+    "Delivery",
+    "DeliveryStatus",
+    "Edition",
     "FederalState",
+    "Frequency",
     "ImageCredit",
     "Municipality",
     "MunicipalityKind",
     "Page",
+    "Scope",
+    "Subscriber",
     "Tag",
     "TagChange",
     "TaggedArticle",
