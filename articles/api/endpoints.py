@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Swagger
 from ninja.errors import ValidationError
+from pydantic import BeforeValidator
 
 from .. import page_cache
 from ..models import Article, FederalState, Municipality, Tag
@@ -46,6 +47,17 @@ api = NinjaAPI(
 
 ERRORS = {400: schemas.Fehler, 404: schemas.Fehler, 429: schemas.Fehler}
 
+
+def iso_day(value):
+    """Only YYYY-MM-DD: pydantic would also take a number as a timestamp."""
+    if isinstance(value, str) and not re.fullmatch(
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value
+    ):
+        raise ValueError("not an ISO date")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(iso_day)]
 Bundesland = Enum("Bundesland", {state: state for state in FederalState.values})
 
 
@@ -64,6 +76,7 @@ PROBLEMS = {
     "string_pattern_mismatch": "Erlaubt sind Buchstaben, Ziffern, - und _.",
     "string_too_long": "Der Wert ist zu lang.",
     "enum": "Diesen Wert gibt es nicht.",
+    "value_error": "Bitte ein Datum in der Form JJJJ-MM-TT angeben.",
 }
 
 
@@ -131,10 +144,10 @@ def article_list(
         Query(description="Kurzname des Themas, z. B. open-data", pattern=SLUG),
     ] = None,
     von: Annotated[
-        date | None, Query(description="frühester Tag, z. B. 2025-04-01")
+        Day | None, Query(description="frühester Tag, z. B. 2025-04-01")
     ] = None,
     bis: Annotated[
-        date | None, Query(description="letzter Tag, z. B. 2025-04-30")
+        Day | None, Query(description="letzter Tag, z. B. 2025-04-30")
     ] = None,
     nach: Annotated[
         int | None,
