@@ -488,3 +488,24 @@ def test_documentation_page_is_german_and_loads_nothing_from_elsewhere(client):
     assert "Nachrichten-API" in html
     assert "http" not in html.replace("http-equiv", "")  # no CDN, no third party
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.browser
+def test_documentation_renders_under_the_sites_content_security_policy(live_site, page):
+    refused, hosts = [], set()
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+
+    page.goto(live_site.url + "/api/v1/doku/")
+
+    page.get_by_text("/api/v1/artikel/{slug}/").wait_for()
+    assert "Nachrichten-API" in page.locator(".info .title").inner_text()
+    assert refused == []
+    assert hosts == {live_site.url.split("/")[2]}
