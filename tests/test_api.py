@@ -325,6 +325,16 @@ def test_unknown_urls_and_methods_get_german_json_errors(client, story):
     assert Article.objects.filter(pk=story.pk).exists()
 
 
+def test_head_answers_like_get_without_a_body(client, story):
+    get_answer = client.get(LIST)
+    head = client.head(LIST)
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == get_answer["ETag"]
+    assert head["Content-Type"] == get_answer["Content-Type"]
+
+
 def test_unchanged_responses_are_answered_with_304(client, story):
     first = client.get(LIST)
     etag = first["ETag"]

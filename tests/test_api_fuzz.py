@@ -8,6 +8,8 @@ application, on an archive with photos, places and topics."""
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from articles.api import api
@@ -20,7 +22,7 @@ from tests.factories import (
 )
 
 # Bounded so that the whole file takes well under a minute.
-EXAMPLES = 60
+EXAMPLES = 40
 
 
 @pytest.fixture
@@ -38,6 +40,13 @@ def archive(db, settings):
     )
     make_article(title="Bundesprogramm", slug="b", tags=["a"])
     make_hidden_article("draft", slug="c", municipality=essen)
+    # As Django's test client does: requests must not close the test's
+    # connection, which holds its transaction (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 # The schema as /api/v1/openapi.json serves it; requests go to the WSGI app.

@@ -41,7 +41,18 @@ class ApiMiddleware:
             )
             response["Retry-After"] = str(wait)
             return response
-        return self.as_json(self.get_response(request))
+        # HEAD is GET without the body (RFC 9110 9.3.2); ninja knows only GET.
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        response = self.as_json(self.get_response(request))
+        if head:
+            request.method = "HEAD"
+            length = response.get("Content-Length")
+            response.content = b""
+            if length is not None:
+                response["Content-Length"] = length
+        return response
 
     def wait(self, request):
         """Seconds until this client may ask again, or 0 while it is within
