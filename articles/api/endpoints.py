@@ -1,6 +1,7 @@
 """The API's operations. Each one costs a fixed number of queries at any
 archive size and declares its dependency keys (articles/page_cache.py)."""
 
+import functools
 import re
 from datetime import date, datetime, time, timedelta
 from enum import Enum
@@ -17,7 +18,7 @@ from ninja.errors import ValidationError
 from pydantic import BeforeValidator
 
 from .. import page_cache
-from ..models import Article, FederalState, Municipality, Tag
+from ..models import Article, FederalState, Municipality, Tag, TaggedArticle
 from ..pagination import older_than
 from ..photos import photo_versions
 from ..site_url import absolute_url
@@ -103,14 +104,29 @@ def not_found(request, error):
 
 
 def articles_for_readers():
-    """Published articles with what an API item shows, in two queries."""
+    """Published articles with their place, credit and author, in one
+    query; with_topics() adds their tags in a second."""
     return (
         Article.objects.published()
         .select_related("municipality", "image_credit", "author")
-        .prefetch_related("tags")
         .defer("search_vector")
         .order_by("-published_at", "-pk")
     )
+
+
+def with_topics(articles):
+    """`articles` with `topics`, their tags by name, from one query. Not
+    prefetch_related("tags"): taggit builds a queryset on every access to
+    article.tags.all(), which cost more than the rest of a list item."""
+    taggings = TaggedArticle.objects.filter(
+        content_object__in=[article.pk for article in articles]
+    ).select_related("tag")
+    topics = {}
+    for tagging in taggings.order_by("tag__name", "tag__pk") if articles else ():
+        topics.setdefault(tagging.content_object_id, []).append(tagging.tag)
+    for article in articles:
+        article.topics = topics.get(article.pk, [])
+    return articles
 
 
 def berlin_midnight(day):
@@ -185,7 +201,7 @@ def article_list(
     rows = list(articles[: anzahl + 1])
     if nach is not None and not rows:
         raise Http404(_("Diese Seite gibt es nicht (mehr)."))
-    page = rows[:anzahl]
+    page = with_topics(rows[:anzahl])
     following = None
     if len(rows) > anzahl:
         query = {
@@ -216,8 +232,16 @@ def article_detail(request, slug: str):
         article = articles_for_readers().filter(slug=slug).first()
     if article is None:
         raise Http404(_("Diesen Artikel gibt es nicht (mehr)."))
+    with_topics([article])
     page_cache.shows(request, *shown_keys([article]))
     return article_item(request, article) | {"text_html": article.body}
+
+
+@functools.lru_cache(maxsize=20_000)
+def path(name, slug):
+    """reverse() for a URL with a slug, remembered: a list of 100 items
+    needs some 600 links, mostly to the same topics and places."""
+    return reverse(name, kwargs={"slug": slug})
 
 
 def shown_keys(articles):
@@ -230,7 +254,7 @@ def shown_keys(articles):
             keys.add(f"municipality-{article.municipality_id}")
         if article.image_credit_id:
             keys.add(f"imagecredit-{article.image_credit_id}")
-        keys |= {page_cache.object_key(tag) for tag in article.tags.all()}
+        keys |= {page_cache.object_key(tag) for tag in article.topics}
     return keys
 
 
@@ -242,14 +266,12 @@ def article_item(request, article):
         "dachzeile": article.kicker,
         "titel": article.title,
         "vorspann": article.lead,
-        "url": absolute_url(article.get_absolute_url(), request),
-        "api_url": absolute_url(
-            reverse("api:article_detail", kwargs={"slug": article.slug}), request
-        ),
+        "url": absolute_url(path("articles:detail", article.slug), request),
+        "api_url": absolute_url(path("api:article_detail", article.slug), request),
         "veroeffentlicht_am": article.published_at,
         "geaendert_am": article.updated_at,
         "kommune": municipality_item(request, article.municipality),
-        "themen": [topic_item(request, tag) for tag in article.tags.all()],
+        "themen": [topic_item(request, tag) for tag in article.topics],
         "autoren": [{"name": author}] if author else [],
         "foto": photo_item(request, article),
     }
@@ -263,7 +285,7 @@ def municipality_item(request, municipality):
         "slug": municipality.slug,
         "art": municipality.kind,
         "bundesland": municipality.federal_state,
-        "url": absolute_url(municipality.get_absolute_url(), request),
+        "url": absolute_url(path("articles:municipality", municipality.slug), request),
     }
 
 
@@ -271,7 +293,7 @@ def topic_item(request, tag):
     return {
         "name": tag.name,
         "slug": tag.slug,
-        "url": absolute_url(tag.get_absolute_url(), request),
+        "url": absolute_url(path("articles:topic", tag.slug), request),
     }
 
 
