@@ -55,10 +55,10 @@ MIDDLEWARE = [
     "articles.operations.RequestBodyLimitMiddleware",
     # Outside everything that builds the page, so cached pages skip it all;
     # the headers the middleware below adds are stored with each page.
-    # CORS and the API's rate limit come before the page cache: its answers
-    # need the CORS headers of this request, and count against the limit.
-    "corsheaders.middleware.CorsMiddleware",
+    # The API's rate limit and CORS come before the page cache: its answers
+    # count against the limit and need CORS headers (articles/api/).
     "articles.api.middleware.ApiMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "articles.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",

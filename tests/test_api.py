@@ -358,6 +358,7 @@ def test_get_is_allowed_from_any_origin_without_credentials(client, story):
         },
     )
     page = client.get("/", headers={"Origin": "https://www.essen.de"})
+    without_origin = client.get(LIST)  # e.g. the request that fills the edge
 
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in response
@@ -365,6 +366,9 @@ def test_get_is_allowed_from_any_origin_without_credentials(client, story):
     assert "GET" in preflight["Access-Control-Allow-Methods"]
     assert "POST" not in preflight["Access-Control-Allow-Methods"]
     assert "Access-Control-Allow-Origin" not in page  # pages stay same-origin
+    # one copy at the edge serves every origin
+    assert without_origin["Access-Control-Allow-Origin"] == "*"
+    assert "origin" not in response["Vary"].lower()
 
 
 def test_too_many_requests_from_one_address_get_429_with_retry_after(
@@ -381,6 +385,7 @@ def test_too_many_requests_from_one_address_get_429_with_retry_after(
     assert refused.json()["detail"].startswith("Zu viele Anfragen von Ihrer Adresse.")
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert "no-store" in refused["Cache-Control"]
+    assert refused["Access-Control-Allow-Origin"] == "*"  # the widget can tell
     assert other.status_code == 200  # the limit is per client address
     assert client.get("/").status_code == 200  # pages have no such limit
 

@@ -20,8 +20,13 @@ WINDOW = 60  # seconds: NEWSROOM_API_RATE_LIMIT counts requests per minute
 
 
 class ApiMiddleware:
-    """Before the page cache, so that cached answers count against the
-    limit too, and after CORS, so that a 429 still carries its headers."""
+    """First of all, so that cached answers count against the limit too.
+
+    Every API answer allows any origin, whether or not the request named
+    one: django-cors-headers (for preflight requests) would add the header
+    only when it did, with "Vary: Origin", and an HTTP cache in front would
+    then keep one copy per foreign site, or hand a copy without the header
+    to a browser that needs it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,6 +34,20 @@ class ApiMiddleware:
     def __call__(self, request):
         if not request.path.startswith(PREFIX):
             return self.get_response(request)
+        response = self.answer(request)
+        response["Access-Control-Allow-Origin"] = "*"
+        vary = [
+            value.strip()
+            for value in response.get("Vary", "").split(",")
+            if value.strip() and value.strip().lower() != "origin"
+        ]
+        if vary:
+            response["Vary"] = ", ".join(vary)
+        elif "Vary" in response:
+            del response["Vary"]
+        return response
+
+    def answer(self, request):
         wait = self.wait(request)
         if wait:
             response = error(
