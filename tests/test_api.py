@@ -478,6 +478,24 @@ def test_a_changed_credit_or_withdrawn_article_is_fresh_at_once(
     assert get(client, detail, 404)
 
 
+def test_a_scheduled_article_appears_in_the_cached_list_when_its_time_comes(
+    client, page_cache, time_machine, django_assert_num_queries
+):
+    start = timezone.now().replace(microsecond=0)
+    time_machine.move_to(start, tick=False)
+    moment = start + timedelta(minutes=2)
+    make_article(title="Schon online")
+    make_article(title="Mit Termin", published_at=moment)
+    assert titles(get(client, LIST)) == ["Schon online"]
+
+    time_machine.move_to(moment - timedelta(seconds=1))
+    with django_assert_num_queries(0):  # still the cached answer
+        assert titles(get(client, LIST)) == ["Schon online"]
+
+    time_machine.move_to(moment)
+    assert titles(get(client, LIST)) == ["Mit Termin", "Schon online"]
+
+
 # Schema and documentation
 
 
