@@ -325,6 +325,17 @@ def test_unknown_urls_and_methods_get_german_json_errors(client, story):
     assert Article.objects.filter(pk=story.pk).exists()
 
 
+def test_an_unexpected_failure_is_a_json_error_without_details(monkeypatch, story):
+    def broken():
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("articles.api.endpoints.articles_for_readers", broken)
+    response = Client(raise_request_exception=False).get(LIST)
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Ein interner Fehler ist aufgetreten."}
+
+
 def test_head_answers_like_get_without_a_body(client, story):
     get_answer = client.get(LIST)
     head = client.head(LIST)
