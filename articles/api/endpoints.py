@@ -13,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Query, Swagger
 from ninja.errors import ValidationError
 from pydantic import BeforeValidator
@@ -66,27 +67,32 @@ Bundesland = Enum("Bundesland", {state: state for state in FederalState.values})
 # 405 and 500).
 
 PROBLEMS = {
-    "int_parsing": "Bitte eine ganze Zahl angeben.",
-    "int_type": "Bitte eine ganze Zahl angeben.",
-    "date_parsing": "Bitte ein Datum in der Form JJJJ-MM-TT angeben.",
-    "date_from_datetime_parsing": "Bitte ein Datum in der Form JJJJ-MM-TT angeben.",
-    "date_from_datetime_inexact": "Bitte ein Datum ohne Uhrzeit angeben.",
-    "date_type": "Bitte ein Datum in der Form JJJJ-MM-TT angeben.",
-    "greater_than_equal": "Der Wert ist zu klein.",
-    "less_than_equal": "Der Wert ist zu groß.",
-    "string_pattern_mismatch": "Erlaubt sind Buchstaben, Ziffern, - und _.",
-    "string_too_long": "Der Wert ist zu lang.",
-    "enum": "Diesen Wert gibt es nicht.",
-    "value_error": "Bitte ein Datum in der Form JJJJ-MM-TT angeben.",
+    "int_parsing": gettext_lazy("Bitte eine ganze Zahl angeben."),
+    "int_type": gettext_lazy("Bitte eine ganze Zahl angeben."),
+    "date_parsing": gettext_lazy("Bitte ein Datum in der Form JJJJ-MM-TT angeben."),
+    "date_from_datetime_parsing": gettext_lazy(
+        "Bitte ein Datum in der Form JJJJ-MM-TT angeben."
+    ),
+    "date_from_datetime_inexact": gettext_lazy("Bitte ein Datum ohne Uhrzeit angeben."),
+    "date_type": gettext_lazy("Bitte ein Datum in der Form JJJJ-MM-TT angeben."),
+    "greater_than_equal": gettext_lazy("Der Wert ist zu klein."),
+    "less_than_equal": gettext_lazy("Der Wert ist zu groß."),
+    "string_pattern_mismatch": gettext_lazy(
+        "Erlaubt sind Buchstaben, Ziffern, - und _."
+    ),
+    "string_too_long": gettext_lazy("Der Wert ist zu lang."),
+    "enum": gettext_lazy("Diesen Wert gibt es nicht."),
+    "value_error": gettext_lazy("Bitte ein Datum in der Form JJJJ-MM-TT angeben."),
 }
 
 
 @api.exception_handler(ValidationError)
 def bad_request(request, error):
+    """400 for invalid parameters, naming each with a German hint."""
     problems = [
         {
             "parameter": str(problem.get("loc", ["", "?"])[-1]),
-            "meldung": _(PROBLEMS.get(problem.get("type"), "Ungültiger Wert.")),
+            "meldung": str(PROBLEMS.get(problem.get("type")) or _("Ungültiger Wert.")),
         }
         for problem in error.errors
     ]
@@ -96,6 +102,7 @@ def bad_request(request, error):
 
 @api.exception_handler(Http404)
 def not_found(request, error):
+    """404 with the German reason the operation gave."""
     message = str(error) or _("Das gibt es hier nicht.")
     return api.create_response(request, {"detail": message}, status=404)
 
@@ -130,6 +137,7 @@ def with_topics(articles):
 
 
 def berlin_midnight(day):
+    """The start of `day` in the site's time zone."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -173,6 +181,9 @@ def article_list(
         int, Query(description="Artikel pro Seite", ge=1, le=MAX_PAGE_SIZE)
     ] = PAGE_SIZE,
 ):
+    """A page of published articles, newest first; filters narrow it, an
+    unknown municipality or topic is 404, `nach` continues after an article
+    of this list (pagination.older_than)."""
     articles = articles_for_readers().defer("body")
     keys = [page_cache.list_key("articles")]
     if gemeinde:
@@ -227,6 +238,7 @@ def article_list(
     url_name="article_detail",
 )
 def article_detail(request, slug: str):
+    """One published article with its body; 404 for anything else."""
     article = None
     if re.fullmatch(r"[-a-zA-Z0-9_]{1,200}", slug):  # no NUL reaches the database
         article = articles_for_readers().filter(slug=slug).first()
@@ -259,6 +271,7 @@ def shown_keys(articles):
 
 
 def article_item(request, article):
+    """An article as the list shows it (the detail adds the body)."""
     author = article.author.get_full_name() if article.author else ""
     return {
         "id": article.pk,
@@ -278,6 +291,7 @@ def article_item(request, article):
 
 
 def municipality_item(request, municipality):
+    """A municipality as articles show it, or None."""
     if municipality is None:
         return None
     return {
@@ -290,6 +304,7 @@ def municipality_item(request, municipality):
 
 
 def topic_item(request, tag):
+    """A topic with the URL of its page."""
     return {
         "name": tag.name,
         "slug": tag.slug,
@@ -298,6 +313,7 @@ def topic_item(request, tag):
 
 
 def photo_item(request, article):
+    """The photo with alt text, caption, credit and renditions, or None."""
     if not article.image:
         return None
     credit = article.image_credit
@@ -348,6 +364,7 @@ def photo_item(request, article):
     url_name="municipality_list",
 )
 def municipality_list(request):
+    """Every municipality with its number of published articles."""
     municipalities = Municipality.objects.with_news_count(Article.objects.published())
     page_cache.shows(request, page_cache.list_key("municipalities"))
     return {
@@ -372,6 +389,7 @@ def municipality_list(request):
     url_name="topic_list",
 )
 def topic_list(request):
+    """The topics readers may see (with published articles)."""
     published = Article.objects.published().values("pk")
     counted = Q(tagged_articles__content_object__in=published)
     topics = (
