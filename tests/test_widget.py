@@ -47,15 +47,6 @@ def demo_site(tmp_path, live_site):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
-def axe(require):
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:
-        require(False, "The widget check needs pip install axe-playwright-python")
-    return Axe()
-
-
 @pytest.fixture
 def essen_news(transactional_db):
     essen = make_municipality(name="Essen", slug="essen", federal_state="NW")
