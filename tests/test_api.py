@@ -470,6 +470,28 @@ def test_publishing_shows_at_once_in_every_api_answer(
     assert get(client, f"/api/v1/artikel/{draft.slug}/")["titel"] == "Neu im Netz"
 
 
+def test_news_elsewhere_keeps_a_municipalitys_and_a_topics_answers_cached(
+    client, page_cache, committed, story
+):
+    urls = [
+        LIST + "?gemeinde=essen",
+        LIST + "?thema=soziale-medien&anzahl=5",
+        f"/api/v1/artikel/{story.slug}/",
+    ]
+    for url in [*urls, LIST]:
+        get(client, url)
+    assert is_cached(LIST)
+    draft = make_hidden_article(
+        "draft", municipality=make_municipality(name="Bonn"), tags=["Breitband"]
+    )
+
+    with committed():
+        draft.publish()
+
+    assert all(is_cached(url) for url in urls)
+    assert not is_cached(LIST)
+
+
 def test_a_changed_credit_or_withdrawn_article_is_fresh_at_once(
     client, page_cache, committed, story
 ):

@@ -185,7 +185,10 @@ def article_list(
     unknown municipality or topic is 404, `nach` continues after an article
     of this list (pagination.older_than)."""
     articles = articles_for_readers().defer("body")
-    keys = [page_cache.list_key("articles")]
+    # The lists an article enters or leaves: its municipality's or topic's
+    # when one is named (so news elsewhere keeps this answer cached), else
+    # the list of all articles.
+    keys = [] if gemeinde or thema else [page_cache.list_key("articles")]
     if gemeinde:
         municipality = Municipality.objects.filter(slug=gemeinde).first()
         if municipality is None:
