@@ -40,7 +40,8 @@ The contract (for every view, feed, sitemap and API response readers get)
 6. **Query parameters**: tracking parameters (``utm_*``, ``fbclid`` …) are
    ignored, the parameters in ``CACHED_PARAMETERS`` are part of the key, and
    a request with any other parameter is rendered but never stored. A view
-   that reads a new parameter adds it to ``CACHED_PARAMETERS``.
+   that reads a new parameter adds it to ``CACHED_PARAMETERS`` (under
+   ``/api/``: ``API_PARAMETERS``).
 
 Articles become visible or invisible by time alone (a scheduled publication,
 an end of publication). The first request after such a moment, on any app
@@ -78,6 +79,10 @@ log = logging.getLogger("newsroom.page_cache")
 SITE_KEY = "site"
 # Query parameters that select what a reader page shows; part of the key.
 CACHED_PARAMETERS = {"nach", "vor", "q", "page"}
+# The content API's parameters (articles/api/), part of the key under /api/
+# only, so that no reader page gets an entry per value of a filter it ignores.
+API_PARAMETERS = {"gemeinde", "bundesland", "thema", "von", "bis", "nach", "anzahl"}
+API_PATH = "/api/"
 # Parameters that only tell where a reader came from; they never change a page.
 TRACKING_PARAMETERS = {
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
@@ -412,11 +417,12 @@ def canonical_query(request):
     raw = request.META.get("QUERY_STRING", "")
     if not raw:
         return ""
+    known = API_PARAMETERS if request.path.startswith(API_PATH) else CACHED_PARAMETERS
     kept = []
     for name, value in parse_qsl(raw, keep_blank_values=True):
         if name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES):
             continue
-        if name not in CACHED_PARAMETERS:
+        if name not in known:
             return None
         kept.append((name, value))
     return urlencode(sorted(kept))

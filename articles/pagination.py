@@ -18,6 +18,23 @@ OLDER, NEWER = "nach", "vor"
 KEY = re.compile(r"[1-9][0-9]{0,17}")  # a pk; 18 digits stay within bigint
 
 
+def boundary(queryset, key):
+    """A subquery for the publication time of article `key` in `queryset`
+    (NULL, so no rows around it, when it is not in the list)."""
+    return Subquery(queryset.filter(pk=key).order_by().values("published_at")[:1])
+
+
+def older_than(queryset, key):
+    """The rows of `queryset` (ordered -published_at, -pk) after article
+    `key`, in one statement at any depth; none when `key` is not in it."""
+    at = boundary(queryset, key)
+    # (published_at, pk) < boundary, written so that the index range on
+    # published_at <= boundary serves it.
+    return queryset.filter(published_at__lte=at).filter(
+        Q(published_at__lt=at) | Q(pk__lt=key)
+    )
+
+
 class KeysetPage:
     """What the pagination include needs: the articles, newest first, and
     the keys of the pages around them."""
@@ -69,15 +86,10 @@ class KeysetPaginationMixin:
             rows = list(queryset[: page_size + 1])
             page = KeysetPage(rows[:page_size], False, len(rows) > page_size)
         else:
-            boundary = queryset.filter(pk=key).order_by().values("published_at")
-            at = Subquery(boundary[:1])
             if direction == OLDER:
-                # (published_at, pk) < boundary, written so that the index
-                # range on published_at <= boundary serves it.
-                rows = queryset.filter(published_at__lte=at).filter(
-                    Q(published_at__lt=at) | Q(pk__lt=key)
-                )
+                rows = older_than(queryset, key)
             else:
+                at = boundary(queryset, key)
                 rows = (
                     queryset.filter(published_at__gte=at)
                     .filter(Q(published_at__gt=at) | Q(pk__gt=key))

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "corsheaders",
+    "ninja",  # the API docs' Swagger UI from our static files, not a CDN
     "articles",
 ]
 
@@ -57,6 +59,10 @@ MIDDLEWARE = [
     "articles.operations.RequestBodyLimitMiddleware",
     # Outside everything that builds the page, so cached pages skip it all;
     # the headers the middleware below adds are stored with each page.
+    # The API's rate limit and CORS come before the page cache: its answers
+    # count against the limit and need CORS headers (articles/api/).
+    "articles.api.middleware.ApiMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "articles.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -130,6 +136,14 @@ PURGE_URLS = env_list("NEWSROOM_PURGE_URLS")
 # before anything is read or written to a temporary file.
 READER_BODY_LIMIT = 64 * 1024
 ADMIN_BODY_LIMIT = 12 * 1024 * 1024
+# The content API (/api/v1/) and the widget answer GET from any origin,
+# without cookies; requests per minute and client address (0: no limit).
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api|static/widget)/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+API_RATE_LIMIT = int(os.environ.get("NEWSROOM_API_RATE_LIMIT", "120"))
 # Who may read /metrics: addresses or networks, comma-separated.
 METRICS_ALLOWED = env_list("NEWSROOM_METRICS_ALLOWED", "127.0.0.1,::1")
 

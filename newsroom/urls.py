@@ -5,6 +5,7 @@ from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from articles import feeds, operations, sitemaps
+from articles.api import api
 
 handler500 = "articles.views.server_error"
 
@@ -37,6 +38,7 @@ urlpatterns = [
     path("health/ready", operations.ready, name="health_ready"),
     path("metrics", operations.prometheus_metrics, name="metrics"),
     path("feeds/", include((feed_patterns, "feeds"))),
+    path("api/v1/", api.urls),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     re_path(
         r"^sitemap-artikel-(?P<year>[12][0-9]{3})-(?P<month>0[1-9]|1[0-2])\.xml$",

@@ -209,6 +209,18 @@ def phone(browser):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def axe(require):
+    """axe-core (from axe-playwright-python) to run on a Playwright page."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        require(
+            False, "The accessibility check needs pip install axe-playwright-python"
+        )
+    return Axe()
+
+
 @pytest.fixture
 def live_site(live_server, django_db_serialized_rollback):
     """The site served over HTTP to the browser, from a database that holds

@@ -73,17 +73,6 @@ def vnu_command(require):
     return [java, "-jar", str(jar), "--format", "json", "--exit-zero-always"]
 
 
-@pytest.fixture(scope="session")
-def axe(require):
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:
-        require(
-            False, "The accessibility check needs pip install axe-playwright-python"
-        )
-    return Axe()
-
-
 @pytest.mark.django_db
 def test_reader_pages_have_no_html_errors(client, reader_pages, tmp_path, vnu_command):
     files = []

@@ -1,7 +1,9 @@
 """Varnish in front of gunicorn with the shipped configuration: after an
-editor publishes, the pages that show the article are fresh through Varnish
-within a second, and unrelated pages are still answered by Varnish."""
+editor publishes, the pages and API answers that show the article are fresh
+through Varnish within a second, and unrelated ones are still answered by
+Varnish."""
 
+import json
 import time
 import urllib.request
 from pathlib import Path
@@ -51,6 +53,11 @@ def vcl_for(tmp_path, backend_port):
     return vcl
 
 
+def shows(text, title):
+    """Whether a page or an API answer (JSON writes ö as \\u00f6) shows `title`."""
+    return title in text or json.dumps(title)[1:-1] in text
+
+
 def get(url):
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.headers.get("X-Cache"), response.read().decode()
@@ -85,6 +92,10 @@ def check_publish_through(edge):
     """Publish through the edge as an editor; check what readers get."""
     showing = [f"{edge}/", f"{edge}/artikel/essen-daten/", f"{edge}/kommune/essen/"]
     unrelated = [f"{edge}/artikel/bonn-3/", f"{edge}/kommune/bonn/"]
+    api_showing = f"{edge}/api/v1/artikel/?gemeinde=essen"
+    api_unrelated = f"{edge}/api/v1/artikel/?gemeinde=bonn"
+    showing.append(api_showing)
+    unrelated.append(api_unrelated)
     for url in showing + unrelated:
         get(url)
         assert get(url)[0] == "HIT", url
@@ -109,10 +120,17 @@ def check_publish_through(edge):
     saved = time.monotonic()
 
     for url in showing:
-        while title not in get(url)[1]:
+        while not shows(get(url)[1], title):
             assert time.monotonic() - saved < 1.0, f"{url} still stale after 1 s"
             time.sleep(0.05)
     for url in unrelated:
         cache, page = get(url)
         assert cache == "HIT", url
-        assert title not in page
+        assert not shows(page, title)
+    # One cached API answer serves the widget on every foreign site.
+    request = urllib.request.Request(
+        api_unrelated, headers={"Origin": "https://www.bonn.de"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["X-Cache"] == "HIT"
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
