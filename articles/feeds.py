@@ -52,7 +52,7 @@ class LatestArticlesFeed(Feed):
     def items(self, obj):
         return (
             self.articles(obj)
-            .select_related("author")
+            .select_related("author", "photo")
             .prefetch_related("tags")
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
@@ -91,6 +91,8 @@ class LatestArticlesFeed(Feed):
     def item_extra_kwargs(self, item):
         # What the item shows, collected by get_feed() for the page cache.
         shown = [item, *item.tags.all()]
+        if item.photo_id:
+            shown.append(item.photo)
         return {"page_cache_keys": [page_cache.object_key(row) for row in shown]}
 
     def item_title(self, item):
@@ -112,14 +114,14 @@ class LatestArticlesFeed(Feed):
         return [tag.name for tag in item.tags.all()]
 
     def item_enclosure_url(self, item):
-        return item.image.url if item.image else None
+        return item.photo.image.url if item.photo_id else None
 
     def item_enclosure_length(self, item):
         # 0 is RSS practice for "unknown" (a file stored without its size).
-        return item.image_size or 0
+        return item.photo.image_size or 0
 
     def item_enclosure_mime_type(self, item):
-        mime_type, _encoding = mimetypes.guess_type(item.image.name)
+        mime_type, _encoding = mimetypes.guess_type(item.photo.image.name)
         return mime_type or "application/octet-stream"
 
 

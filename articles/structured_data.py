@@ -32,9 +32,12 @@ def json_ld(data):
 
 def image_objects(article, request):
     """schema.org ImageObjects for every size of the photo, with its credit."""
-    credit = article.image_credit
+    photo = article.photo
+    if photo is None:
+        return []
+    credit = photo.credit
     objects = []
-    for url, width, height in photo_versions(article):
+    for url, width, height in photo_versions(photo):
         image = {
             "@type": "ImageObject",
             "url": request.build_absolute_uri(url),
@@ -42,8 +45,8 @@ def image_objects(article, request):
             "width": width,
             "height": height,
         }
-        if article.caption:
-            image["caption"] = article.caption
+        if photo.caption:
+            image["caption"] = photo.caption
         if credit:
             image["creditText"] = str(credit)
             image["creator"] = {"@type": "Person", "name": credit.creator}
@@ -100,7 +103,7 @@ def news_article(article, request):
 def article_meta(article, request):
     """What an article page's head shows: the canonical URL, the photo's
     largest size for sharing, the dates, and the JSON-LD, ready to print."""
-    versions = photo_versions(article)
+    versions = photo_versions(article.photo) if article.photo_id else []
     image = None
     if versions:
         url, width, height = versions[0]
@@ -108,6 +111,7 @@ def article_meta(article, request):
             "url": request.build_absolute_uri(url),
             "width": width,
             "height": height,
+            "alt": article.photo.alt_text,
         }
     return {
         "canonical": request.build_absolute_uri(article.get_absolute_url()),

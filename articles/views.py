@@ -27,7 +27,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .select_related("municipality", "image_credit", "author")
+            .select_related("municipality", "photo__credit", "author")
             .prefetch_related("tags")
         )
 
@@ -82,7 +82,7 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_queryset(self):
         return Article.objects.select_related(
-            "municipality", "image_credit", "author"
+            "municipality", "photo__credit", "author"
         ).prefetch_related("tags")
 
     def get_object(self, queryset=None):

@@ -81,9 +81,9 @@ def test_feed_item_has_title_link_dates_lead_and_photo(client, essen, name, kwar
     assert [tag.term for tag in entry.tags] == ["Open Data"]
     assert entry.author == "Maria Muster"
     [enclosure] = entry.enclosures
-    assert enclosure.href == f"http://testserver{article.image.url}"
+    assert enclosure.href == f"http://testserver{article.photo.image.url}"
     assert enclosure.type == "image/jpeg"
-    assert int(enclosure.length) == article.image.size > 0
+    assert int(enclosure.length) == article.photo.image.size > 0
 
 
 def test_atom_entry_carries_the_update_time(client):
@@ -98,8 +98,9 @@ def test_atom_entry_carries_the_update_time(client):
 
 def test_enclosure_length_comes_from_the_database_not_the_storage(client, settings):
     article = make_article(image=make_jpeg())
-    size = article.image_size
-    article.image.storage.delete(article.image.name)  # storage gone: still stated
+    image = article.photo.image
+    size = article.photo.image_size
+    image.storage.delete(image.name)  # storage gone: still stated
     [entry] = fetch(client, "feeds:rss").entries
     assert int(entry.enclosures[0].length) == size
 

@@ -100,7 +100,7 @@ def site():
             title=f"xqpublic{number}titlezz",
             municipality=shared_place,
             tags=["Digitales Rathaus"],
-            image=make_jpeg(f"xqpublic{number}photozz.jpg"),
+            image=make_jpeg(f"xqpublic{number}photozz.jpg", color=(9, 9, number)),
             alt_text="Ein Rathaus",
             image_credit=make_credit(),
         )
@@ -117,7 +117,9 @@ def site():
             slug=fields["slug"],
             alt_text=fields["alt"],
             caption=fields["caption"],
-            image=make_jpeg(f"{marker(state, 'photo')}.jpg"),
+            image=make_jpeg(
+                f"{marker(state, 'photo')}.jpg", color=(40 * number, 200, 10)
+            ),
             image_credit=hidden_credit,
             municipality=hidden_place if number % 2 else shared_place,
             tags=["Digitales Rathaus", marker("tag", "name")],
@@ -128,7 +130,9 @@ def site():
         marker("credit", "creator"),
         marker("tag", "name"),
         *(marker(state, field) for state in hidden for field in HIDDEN_FIELDS),
-        *(marker(state, "photo") for state in hidden),
+        # Stored names reveal nothing of the upload's name: the photo's
+        # secret is where its renditions are.
+        *(article.photo.renditions["src"] for article in hidden.values()),
     }
     return public, hidden, hidden_place, secrets
 

@@ -137,7 +137,7 @@ def test_publisher_logo_file_matches_its_stated_size():
 def test_article_page_has_sharing_tags_canonical_and_description(client, article):
     page = read_page(client, article)
     url = f"http://testserver{article.get_absolute_url()}"
-    photo = f"http://testserver{article.renditions['src']}"  # widest JPEG
+    photo = f"http://testserver{article.photo.renditions['src']}"  # widest JPEG
     expected = {
         "description": ["Nun kommt TikTok dazu."],
         "og:type": ["article"],

@@ -1,3 +1,3 @@
 """The admin, one module per screen family; importing them registers them."""
 
-from . import articles, pages, reference_data, site, tagging  # noqa: F401
+from . import articles, pages, photos, reference_data, site, tagging  # noqa: F401

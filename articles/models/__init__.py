@@ -11,6 +11,7 @@ from .articles import (
 )
 from .credits import ImageCredit
 from .pages import Page
+from .photos import Photo, PhotoQuerySet
 from .places import FederalState, Municipality, MunicipalityKind
 from .tagging import ArticleTagging, Tag, TagChange, TaggedArticle, TagRedirect
 
@@ -27,6 +28,8 @@ __all__ = [
     "Municipality",
     "MunicipalityKind",
     "Page",
+    "Photo",
+    "PhotoQuerySet",
     "Tag",
     "TagChange",
     "TaggedArticle",
