@@ -3,8 +3,6 @@
 Each feed costs a fixed number of queries: the feed's object (if any), the
 latest articles with their author, and their tags in one prefetch."""
 
-import mimetypes
-
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -114,15 +112,18 @@ class LatestArticlesFeed(Feed):
         return [tag.name for tag in item.tags.all()]
 
     def item_enclosure_url(self, item):
-        return item.photo.image.url if item.photo_id else None
+        # The widest JPEG rendition: readers never get the original.
+        if item.photo_id and item.photo.renditions.get("src"):
+            return item.photo.renditions["src"]
+        return None
 
     def item_enclosure_length(self, item):
-        # 0 is RSS practice for "unknown" (a file stored without its size).
-        return item.photo.image_size or 0
+        # 0 is RSS practice for "unknown" (renditions made before their
+        # size was recorded).
+        return item.photo.renditions.get("src_size", 0)
 
     def item_enclosure_mime_type(self, item):
-        mime_type, _encoding = mimetypes.guess_type(item.photo.image.name)
-        return mime_type or "application/octet-stream"
+        return "image/jpeg"
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -190,8 +190,16 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             for option, variable in S3_SETTINGS.items()
             if os.environ.get(variable)
         }
-        # Photos are public; keep names unique rather than overwriting.
-        | {"querystring_auth": False, "file_overwrite": False},
+        # Photos are public; keep names unique rather than overwriting. A
+        # stored name never gets other content (originals have random names,
+        # renditions their content's hash), so browsers may keep it a year.
+        | {
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {
+                "CacheControl": "public, max-age=31536000, immutable"
+            },
+        },
     }
     SERVE_MEDIA = False
 

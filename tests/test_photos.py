@@ -18,6 +18,7 @@ from PIL.PngImagePlugin import PngInfo
 from articles.models import Article, ArticleStatus, Photo
 from articles.photos import decode_for_renditions
 from tests.factories import article_form, make_article, make_jpeg, make_photo
+from tests.html import parse_html
 
 pytestmark = pytest.mark.django_db
 
@@ -406,3 +407,32 @@ def test_a_file_two_photos_share_stays_until_neither_uses_it(settings):
     with TestCase.captureOnCommitCallbacks(execute=True):
         first.delete()
     assert set(second.stored_files()) <= stored(settings)
+
+
+# Served for speed
+
+
+def test_renditions_are_cached_for_a_year_and_change_name_with_their_content(
+    client,
+):
+    article = make_article(image=make_jpeg(size=(1600, 900)), alt_text="Ein Rathaus")
+    response = client.get(article.photo.renditions["src"])
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    before = set(article.photo.renditions["files"])
+    photo = article.photo
+    photo.image = make_jpeg(size=(1600, 900), color=(200, 30, 30))
+    photo.save()
+    assert not before & set(photo.renditions["files"])
+
+
+def test_article_photo_is_fetched_first_and_teaser_photos_lazily(client):
+    tags = ["Open Data"]
+    article = make_article(image=make_jpeg(), alt_text="Groß", tags=tags)
+    make_article(image=make_jpeg(color=(9, 9, 9)), alt_text="Klein", tags=tags)
+    page = parse_html(client.get(article.get_absolute_url()).content.decode())
+    [photo] = [img for img in page.find_all("img") if img.get("alt") == "Groß"]
+    assert photo.get("fetchpriority") == "high" and photo.get("loading") is None
+    home = parse_html(client.get("/").content.decode())
+    teasers = [img for img in home.find_all("img") if img.get("alt")]
+    assert teasers and all(img.get("loading") == "lazy" for img in teasers)

@@ -4,6 +4,7 @@ focal point, reused by as many articles as show it."""
 from functools import partial
 
 import reversion
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
@@ -25,6 +26,14 @@ from .credits import ImageCredit
 
 
 class PhotoQuerySet(models.QuerySet):
+    def with_published_rendition(self, name):
+        """Photos that a published article shows and that have the stored
+        rendition `name` (e.g. "renditions/2025/04/3f…-800.webp")."""
+        if not name.startswith("renditions/") or not name.endswith((".webp", ".jpeg")):
+            return self.none()
+        published = apps.get_model("articles", "Article").objects.published()
+        return self.filter(articles__in=published, renditions__icontains=name)
+
     def search(self, text):
         """Photos whose caption, alt text or credit contains every word."""
         photos = self
