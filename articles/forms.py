@@ -125,17 +125,20 @@ class ArticleAdminForm(forms.ModelForm):
 
     def attach_photo(self):
         """Give the article the uploaded or chosen photo (unsaved while
-        new) with the alt text, caption and credit from this form."""
+        new). A new upload takes the alt text, caption and credit of this
+        form; a chosen photo only those the editor changed here, so that
+        picking a photo keeps its description from the library."""
         data = self.cleaned_data
-        if data.get("image"):
-            photo = Photo(image=data["image"])
-        else:
-            photo = data.get("photo")
+        upload = data.get("image")
+        photo = Photo(image=upload) if upload else data.get("photo")
         if photo is None:
             return
-        photo.alt_text = data.get("alt_text", photo.alt_text)
-        photo.caption = data.get("caption", photo.caption)
-        photo.credit = data.get("image_credit", photo.credit)
+        for form_field, photo_field in PHOTO_FIELDS.items():
+            if form_field in data and (upload or form_field in self.changed_data):
+                value = data[form_field]
+                if value is None and photo_field != "credit":
+                    value = ""
+                setattr(photo, photo_field, value)
         data["photo"] = photo
         self.photo_to_save = photo
 

@@ -32,6 +32,16 @@ FILE_ENDINGS = {"JPEG": b"\xff\xd9", "PNG": b"IEND\xaeB`\x82"}
 WIDTHS = (480, 800, 1200)
 FORMATS = {"webp": "WEBP", "jpeg": "JPEG"}  # JPEG last: `src` is its widest
 QUALITY = 80
+# Crops cut around the focal point: (width / height, widths, formats). The
+# three search engines ask for, in WebP and JPEG; "og" for sharing
+# (OpenGraph's 1200 × 630), JPEG only.
+CROPS = {
+    "16x9": (16 / 9, (480, 1200), ("webp", "jpeg")),
+    "4x3": (4 / 3, (480, 1200), ("webp", "jpeg")),
+    "1x1": (1, (480, 1200), ("webp", "jpeg")),
+    "og": (1200 / 630, (1200,), ("jpeg",)),
+}
+STRUCTURED_DATA_CROPS = ("16x9", "4x3", "1x1")
 # libwebp's effort (0 fast … 6 small): 3 encodes about twice as fast as the
 # default 4 for files a few per cent larger.
 WEBP_METHOD = 3
@@ -241,37 +251,81 @@ def rendition_name(data, folder, width, key):
     return f"{folder}/{digest}-{width}.{key}"
 
 
-def make_renditions(image_field):
-    """Encode the renditions of `image_field` and return (metadata, files):
-    the metadata pages read (the full size, a `srcset` per format and `src`,
-    the widest JPEG for browsers without srcset, and `src_size`, its bytes,
-    for feeds), and {name: bytes} for write_renditions() to store once the
-    database transaction has committed. Nothing is written here."""
-    with image_field.open("rb") as source:
-        image, full_width, full_height = decode_for_renditions(source)
-    folder = "renditions/" + timezone.now().strftime("%Y/%m")
-    metadata = {"source": image_field.name, "width": full_width}
-    metadata["height"] = full_height
-    files = {}
-    resized = {}
-    for width in reversed(target_widths(full_width)):  # each from the next larger
-        image = image.resize(
-            (width, round(full_height * width / full_width)),
-            Image.Resampling.LANCZOS,
-            reducing_gap=3.0,  # shrink by whole factors first (Image.reduce)
-        )
-        resized[width] = image
-    resized = dict(sorted(resized.items()))
-    for key, pillow_format in FORMATS.items():
+def crop_box(width, height, ratio, focus):
+    """The largest box of `ratio` (width / height) inside a `width` × `height`
+    image, centred on `focus` (fractions from the top left) as far as the
+    edges allow: (left, top, right, bottom)."""
+    crop_width, crop_height = width, height
+    if width / height > ratio:
+        crop_width = round(height * ratio)
+    else:
+        crop_height = round(width / ratio)
+    focus_x, focus_y = focus
+    left = min(max(round(focus_x * width - crop_width / 2), 0), width - crop_width)
+    top = min(max(round(focus_y * height - crop_height / 2), 0), height - crop_height)
+    return (left, top, left + crop_width, top + crop_height)
+
+
+def encoded_set(pictures, folder, files, formats=FORMATS):
+    """Encode `pictures` ({width: image}) in `formats` into `files` and return
+    their metadata: a srcset per format, `src` (the widest JPEG) and its
+    size `src_size`."""
+    metadata = {}
+    for key in formats:
         srcset = []
-        for width, picture in resized.items():
-            data = encode(picture, pillow_format)
+        for width, picture in sorted(pictures.items()):
+            data = encode(picture, FORMATS[key])
             name = rendition_name(data, folder, width, key)
             files[name] = data
             srcset.append(f"{default_storage.url(name)} {width}w")
         metadata[key] = ", ".join(srcset)
     metadata["src"] = srcset[-1].rsplit(" ", 1)[0]
     metadata["src_size"] = len(files[name])
+    return metadata
+
+
+def make_renditions(image_field, focus=(0.5, 0.5)):
+    """Encode the renditions of `image_field` and return (metadata, files):
+    the metadata pages read and {name: bytes} for write_renditions() to store
+    once the database transaction has committed. Nothing is written here.
+
+    The metadata: the full size, a `srcset` per format and `src`, the widest
+    JPEG (browsers without srcset, feeds, with its bytes `src_size`) in the
+    original's ratio; under `crops`, the same for each of CROPS cut around
+    `focus`, the focal point, with their full-size `width` and `height`; and
+    `files`, every stored name."""
+    with image_field.open("rb") as source:
+        image, full_width, full_height = decode_for_renditions(source)
+    folder = "renditions/" + timezone.now().strftime("%Y/%m")
+    files = {}
+    resized, picture = {}, image
+    for width in reversed(target_widths(full_width)):  # each from the next larger
+        picture = picture.resize(
+            (width, round(full_height * width / full_width)),
+            Image.Resampling.LANCZOS,
+            reducing_gap=3.0,  # shrink by whole factors first (Image.reduce)
+        )
+        resized[width] = picture
+    metadata = {"source": image_field.name, "width": full_width}
+    metadata |= {"height": full_height, "focus": list(focus)}
+    metadata |= encoded_set(resized, folder, files)
+    scale = image.width / full_width  # of the decoded image (see draft)
+    crops = {}
+    for name, (ratio, widths, formats) in CROPS.items():
+        box = crop_box(full_width, full_height, ratio, focus)
+        crop_width, crop_height = box[2] - box[0], box[3] - box[1]
+        pictures = {
+            width: image.resize(
+                (width, round(width / ratio)),
+                Image.Resampling.LANCZOS,
+                box=tuple(edge * scale for edge in box),
+                reducing_gap=3.0,
+            )
+            for width in {min(width, crop_width) for width in widths}
+        }
+        crops[name] = {"width": crop_width, "height": crop_height}
+        crops[name] |= encoded_set(pictures, folder, files, formats)
+    metadata["crops"] = crops
     metadata["files"] = sorted(files)
     return metadata, files
 
@@ -289,7 +343,9 @@ def rendition_names(renditions):
     from the srcsets for renditions made before the list was kept."""
     if "files" in renditions:
         return list(renditions["files"])
-    prefix = default_storage.url("")
+    if not renditions.get("jpeg"):
+        return []
+    prefix = default_storage.url("x")[:-1]  # S3 has no URL for an empty name
     entries = [
         entry
         for key in FORMATS
@@ -306,10 +362,23 @@ def delete_files(names):
         default_storage.delete(name)
 
 
+def photo_crops(photo, names=STRUCTURED_DATA_CROPS):
+    """The photo's widest JPEG of each crop in `names` as (url, width,
+    height); empty for renditions made before crops existed."""
+    crops = photo.renditions.get("crops", {})
+    versions = []
+    for name in names:
+        if name in crops:
+            crop = crops[name]
+            width = int(crop["jpeg"].rsplit(" ", 1)[1].removesuffix("w"))
+            ratio = CROPS[name][0]
+            versions.append((crop["src"], width, round(width / ratio)))
+    return versions
+
+
 def photo_versions(photo):
-    """The photo as (url, width, height), one per available size, largest
-    first; empty without renditions. The one place that knows which sizes
-    exist, so structured data and sharing tags list them all."""
+    """The photo as (url, width, height), one per available size in its own
+    ratio, largest first; empty without renditions."""
     renditions = photo.renditions
     if not renditions.get("jpeg"):
         return []

@@ -5,6 +5,7 @@ SQLite with nothing set but DJANGO_DEBUG=1."""
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -203,6 +204,26 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
     SERVE_MEDIA = False
 
+
+def media_host():
+    """The host (and port) photo URLs point to with S3 media, for the CSP:
+    AWS_S3_CUSTOM_DOMAIN, else the endpoint's host (path-style URLs), else
+    the bucket's own host at AWS; None with media on this site."""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return None
+    if os.environ.get("AWS_S3_CUSTOM_DOMAIN"):
+        return os.environ["AWS_S3_CUSTOM_DOMAIN"].split("/")[0]
+    if os.environ.get("AWS_S3_ENDPOINT_URL"):
+        return urlsplit(os.environ["AWS_S3_ENDPOINT_URL"]).netloc
+    region = os.environ.get("AWS_S3_REGION_NAME")
+    return (
+        f"{bucket}.s3.{region}.amazonaws.com"
+        if region
+        else f"{bucket}.s3.amazonaws.com"
+    )
+
+
 # Tags: "Open Data" and "open data" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
 # Only commas separate tags, so "Open Data" stays one tag (taggit's default
@@ -236,7 +257,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
+        # Photos come from the bucket's host when media is on S3.
+        "img-src": [SELF, "data:", *(media_host() or "").split()],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -4,6 +4,9 @@ uploads a new one; a photo in use cannot be deleted; articles' old photo
 fields move into the library without losing anything."""
 
 import json
+import sqlite3
+import urllib.error
+import urllib.request
 
 import pytest
 import reversion
@@ -14,10 +17,12 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 from reversion.models import Version
 
 from articles.models import Article, ArticleStatus, Photo
 from tests.factories import (
+    PASSWORD,
     admin_form_data,
     article_form,
     make_article,
@@ -25,6 +30,7 @@ from tests.factories import (
     make_jpeg,
     make_photo,
 )
+from tests.servers import Gunicorn, MotoServer, serving, site_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -147,9 +153,10 @@ def test_library_is_searchable_by_caption_credit_and_alt_text_with_thumbnails(
 
 
 @pytest.fixture
-def migrated_back(transactional_db):
+def migrated_back(transactional_db, django_db_serialized_rollback):
     """The database as it was before the library; migrated forward again
-    at the end so that later tests find the current schema."""
+    at the end so that later tests find the current schema (and, through
+    the serialized rollback, what the migrations wrote)."""
     executor = MigrationExecutor(connection)
     executor.migrate([("articles", "0015_reader_edge_indexes")])
     yield MigrationExecutor(connection)
@@ -223,3 +230,112 @@ def test_migration_moves_each_articles_photo_into_the_library(migrated_back):
     version.revision.revert()
     restored = Article.objects.get(pk=article.pk)
     assert (restored.title, restored.photo) == ("Erste Fassung", old_photo)
+
+
+# In a real browser (headless Chromium)
+
+
+@pytest.mark.browser
+def test_editor_picks_a_library_photo_and_sets_its_focal_point(live_site, editor, page):
+    photo = make_photo(
+        image=make_jpeg(size=(1600, 900)),
+        alt_text="Das Rathaus von Essen",
+        caption="Rathaus Essen am Morgen",
+        credit=make_credit(creator="victor69", source="123rf.com"),
+    )
+    make_photo(image=make_jpeg(color=(200, 30, 30)), caption="Ein anderes Foto")
+    admin = f"{live_site.url}/admin"
+    page.goto(f"{admin}/")
+    page.get_by_label("Benutzername").fill(editor.username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+
+    # Pick the photo from the library, found by its credit
+    page.goto(f"{admin}/articles/article/add/")
+    page.get_by_label("Dachzeile").fill("Essen")
+    page.get_by_label("Überschrift").fill("Rathaus öffnet samstags")
+    with page.expect_popup() as popup:
+        page.locator("#lookup_id_photo").click()
+    library = popup.value
+    library.wait_for_load_state()
+    library.locator("#searchbar").fill("victor69")
+    library.locator("#searchbar").press("Enter")
+    expect(library.locator("#result_list img")).to_have_count(1)
+    library.get_by_role("link", name="Rathaus Essen am Morgen").click()
+    expect(page.locator("#id_photo")).to_have_value(str(photo.pk))
+    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich hinzugefügt")
+    article = Article.objects.get()
+    assert article.photo == photo
+    photo.refresh_from_db()
+    assert photo.alt_text == "Das Rathaus von Essen"  # kept from the library
+
+    # Set the focal point by clicking the subject
+    page.goto(f"{admin}/articles/photo/{photo.pk}/change/")
+    picture = page.locator("[data-focal-point] img")
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] * 0.8, "y": box["height"] * 0.25})
+    expect(page.locator(".focal-point-mark")).to_be_visible()
+    page.get_by_role("button", name="Sichern", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich geändert")
+    photo.refresh_from_db()
+    assert photo.focal_x == pytest.approx(0.8, abs=0.02)
+    assert photo.focal_y == pytest.approx(0.25, abs=0.02)
+    assert photo.renditions["focus"] == [photo.focal_x, photo.focal_y]
+
+
+PUBLISHED_PHOTO = """
+from django.utils import timezone
+from articles.models import Article, Photo
+from tests.factories import make_credit, make_jpeg
+photo = Photo.objects.create(
+    image=make_jpeg(size=(1600, 900)), alt_text="Ein Rathaus", credit=make_credit()
+)
+Article.objects.create(
+    kicker="Essen", title="Foto aus dem Bucket", slug="foto-aus-dem-bucket",
+    lead="Vorspann.", status="published", published_at=timezone.now(), photo=photo,
+)
+"""
+
+
+@pytest.mark.browser
+def test_photo_on_s3_loads_in_the_browser_without_a_csp_error(tmp_path, page):
+    moto = MotoServer(log=tmp_path / "moto.log")
+    with serving(moto):
+        moto.create_bucket("fotos")
+        env = site_environment(
+            tmp_path,
+            PUBLISHED_PHOTO,
+            AWS_STORAGE_BUCKET_NAME="fotos",
+            AWS_S3_ENDPOINT_URL=moto.url,
+            AWS_S3_REGION_NAME="us-east-1",
+            AWS_ACCESS_KEY_ID="test",
+            AWS_SECRET_ACCESS_KEY="test",
+        )
+        with serving(Gunicorn(env, log=tmp_path / "gunicorn.log")) as [site]:
+            refused = []
+            page.on(
+                "console",
+                lambda message: (
+                    refused.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
+            page.goto(f"{site.url}/artikel/foto-aus-dem-bucket/")
+            photo = page.get_by_role("img", name="Ein Rathaus")
+            expect(photo).to_be_visible()
+            assert photo.evaluate("img => img.currentSrc").startswith(
+                f"{moto.url}/fotos/renditions/"
+            )
+            page.wait_for_function(
+                "() => document.querySelector('.photo img').naturalWidth > 0"
+            )
+            assert refused == []
+        # The bucket stays private but for the renditions: no original is
+        # readable without keys.
+        with sqlite3.connect(tmp_path / "db.sqlite3") as database:
+            [(original,)] = database.execute("SELECT image FROM articles_photo")
+        with pytest.raises(urllib.error.HTTPError) as refusal:
+            urllib.request.urlopen(f"{moto.url}/fotos/{original}")
+        assert refusal.value.code == 403

@@ -7,6 +7,7 @@ import os
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -279,7 +280,7 @@ def test_renditions_are_written_only_once_the_transaction_commits(
     with django_capture_on_commit_callbacks() as callbacks:
         photo = Photo.objects.create(image=make_jpeg(size=(1600, 900)))
         names = photo.renditions["files"]
-        assert len(names) == 6
+        assert len(names) == 15  # 6 in the own ratio, 9 crops
         assert not stored(settings) & set(names)  # nothing inside the transaction
     for callback in callbacks:
         callback()
@@ -436,3 +437,53 @@ def test_article_photo_is_fetched_first_and_teaser_photos_lazily(client):
     home = parse_html(client.get("/").content.decode())
     teasers = [img for img in home.find_all("img") if img.get("alt")]
     assert teasers and all(img.get("loading") == "lazy" for img in teasers)
+
+
+# Focal point and crops
+
+
+def photo_with_subject_on_the_right():
+    """White, with the subject (a red block) at the right edge."""
+    image = Image.new("RGB", (1600, 900), "white")
+    image.paste((220, 20, 20), (1400, 300, 1600, 600))
+    return SimpleUploadedFile("rechts.jpg", encoded(image, "JPEG"), "image/jpeg")
+
+
+def crop_image(photo, name, key="jpeg"):
+    url = photo.renditions["crops"][name][key].split(", ")[-1].rsplit(" ", 1)[0]
+    with default_storage.open(url.removeprefix("/media/")) as stored:
+        image = Image.open(stored)
+        image.load()
+    return image
+
+
+def test_crops_in_three_ratios_and_for_sharing_keep_the_focal_point():
+    photo = make_photo(image=photo_with_subject_on_the_right(), focal_x=0.93)
+    sizes = {name: crop_image(photo, name).size for name in ("16x9", "4x3", "1x1")}
+    assert sizes == {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (900, 900)}
+    assert crop_image(photo, "og").size == (1200, 630)
+    square = crop_image(photo, "1x1")
+    red = square.getpixel((square.width - 20, square.height // 2))
+    assert red[0] > 180 and red[1] < 80  # the subject is in the square crop
+    assert crop_image(photo, "1x1", "webp").size == (900, 900)
+    # The original ratio stays for the article page.
+    assert (photo.renditions["width"], photo.renditions["height"]) == (1600, 900)
+
+
+def test_moving_the_focal_point_cuts_the_crops_again():
+    photo = make_photo(image=photo_with_subject_on_the_right())
+    square = crop_image(photo, "1x1")
+    assert square.getpixel((square.width - 20, square.height // 2)) == (255, 255, 255)
+    photo.focal_x = 0.93
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        photo.save()
+    square = crop_image(photo, "1x1")
+    assert square.getpixel((square.width - 20, square.height // 2))[1] < 80
+
+
+def test_focal_point_outside_the_photo_is_refused_in_german():
+    photo = make_photo()
+    photo.focal_x = 1.5
+    with pytest.raises(ValidationError) as error:
+        photo.full_clean()
+    assert "innerhalb des Fotos" in str(error.value)

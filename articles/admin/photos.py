@@ -51,9 +51,29 @@ class PhotoAdmin(VersionedAdmin):
             '<img src="{}" alt="{}" width="120">', obj.thumbnail_url, obj.alt_text
         )
 
-    @admin.display(description=_("Foto"))
+    class Media:
+        js = ["js/focal_point.js"]
+        css = {"all": ["css/focal_point.css"]}
+
+    @admin.display(description=_("Foto und Fokuspunkt"))
     def preview(self, obj):
-        return self.thumbnail(obj)
+        """The photo; a click on it sets the focal point (the part that every
+        crop keeps in view)."""
+        url = obj.renditions.get("src") if obj.pk else ""
+        if not url:
+            return _("Nach dem ersten Speichern verfügbar.")
+        return format_html(
+            '<div class="focal-point" data-focal-point>'
+            '<img src="{}" alt="{}" width="600">'
+            '<span class="focal-point-mark" hidden></span></div>'
+            '<p class="help">{}</p>',
+            url,
+            obj.alt_text,
+            _(
+                "Auf das Motiv klicken, um den Fokuspunkt zu setzen: Zuschnitte "
+                "in 16:9, 4:3 und 1:1 behalten ihn im Bild."
+            ),
+        )
 
     @admin.display(description=_("Artikel"), ordering="articles__count")
     def article_count(self, obj):

@@ -85,8 +85,18 @@ class Photo(models.Model):
     )
     # Where the subject is, as fractions of width and height from the top
     # left corner: crops keep it in view.
-    focal_x = models.FloatField(_("Fokuspunkt waagerecht"), default=0.5)
-    focal_y = models.FloatField(_("Fokuspunkt senkrecht"), default=0.5)
+    focal_x = models.FloatField(
+        _("Fokuspunkt waagerecht"),
+        default=0.5,
+        help_text=_(
+            "0 = linker Rand, 1 = rechter Rand; am einfachsten im Foto klicken."
+        ),
+    )
+    focal_y = models.FloatField(
+        _("Fokuspunkt senkrecht"),
+        default=0.5,
+        help_text=_("0 = oberer Rand, 1 = unterer Rand."),
+    )
     # Made from `image` on save (see articles/photos.py) so pages need no
     # storage call.
     renditions = models.JSONField(default=dict, blank=True, editable=False)
@@ -141,16 +151,18 @@ class Photo(models.Model):
         return jpeg.split(", ")[0].rsplit(" ", 1)[0] if jpeg else ""
 
     def update_renditions(self):
-        """Make the photo's renditions once, when the photo has changed. The
-        files are written, and those of the photo it replaced deleted, once
-        the transaction commits: storage writes are network calls with
+        """Make the photo's renditions once, when its file or focal point has
+        changed. The files are written, and those no longer used deleted,
+        once the transaction commits: storage writes are network calls with
         object storage, and a rolled-back save must leave nothing behind."""
-        if self.renditions.get("source", "") == self.image.name:
+        focus = [self.focal_x, self.focal_y]
+        made = self.renditions
+        if made.get("source") == self.image.name and made.get("focus") == focus:
             return
-        replaced = [*rendition_names(self.renditions)]
-        if self.renditions.get("source"):
-            replaced.append(self.renditions["source"])
-        self.renditions, files = make_renditions(self.image)
+        replaced = rendition_names(made)
+        if made.get("source") and made["source"] != self.image.name:
+            replaced.append(made["source"])
+        self.renditions, files = make_renditions(self.image, focus=focus)
         Photo.objects.filter(pk=self.pk).update(renditions=self.renditions)
         transaction.on_commit(partial(write_renditions, files))
         if replaced:
