@@ -249,6 +249,7 @@ def test_editor_picks_a_library_photo_and_sets_its_focal_point(live_site, editor
     page.get_by_label("Benutzername").fill(editor.username)
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("link", name="Artikel", exact=True)).to_be_visible()
 
     # Pick the photo from the library, found by its credit
     page.goto(f"{admin}/articles/article/add/")
