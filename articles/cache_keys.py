@@ -154,6 +154,12 @@ def own_keys(old, new):
     return {object_key(state) for state in (old, new) if state}
 
 
+def photo_keys(old, new):
+    """A photo changed (alt text, caption, credit, focal point, file): the
+    pages of the articles that show it declare its key."""
+    return {object_key(state) for state in (old, new) if state}
+
+
 def no_keys(old, new):
     """A row readers reach only through redirects, which are never cached."""
     return set()
@@ -163,10 +169,22 @@ def no_keys(old, new):
 
 
 def teaser_keys(articles):
-    """The articles and photo credits teasers with a thumbnail show
-    (for_photo_teasers() loads the credit)."""
+    """The articles, photos and photo credits teasers with a thumbnail show
+    (for_photo_teasers() loads the photo and its credit)."""
     keys = {object_key(article) for article in articles}
-    keys |= {f"imagecredit-{a.image_credit_id}" for a in articles if a.image_credit_id}
+    for article in articles:
+        keys |= photo_page_keys(article)
+    return keys
+
+
+def photo_page_keys(article):
+    """The keys of `article`'s photo and its credit, if it has a photo (the
+    photo must be loaded with select_related)."""
+    if not article.photo_id:
+        return set()
+    keys = {f"photo-{article.photo_id}"}
+    if article.photo.credit_id:
+        keys.add(f"imagecredit-{article.photo.credit_id}")
     return keys
 
 
@@ -178,8 +196,7 @@ def article_page_keys(article, related, limit=15):
     keys |= {object_key(item) for item in related}  # no photos in the sidebar
     if article.municipality_id:
         keys.add(f"municipality-{article.municipality_id}")
-    if article.image_credit_id:
-        keys.add(f"imagecredit-{article.image_credit_id}")
+    keys |= photo_page_keys(article)
     full = len(related) >= limit
     weakest = min((item.shared_tags for item in related), default=0) if full else 0
     keys |= {related_key([pk]) for pk in tag_ids}

@@ -1,5 +1,10 @@
 from django import forms
-from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib import admin
+from django.contrib.admin.widgets import (
+    AdminTextareaWidget,
+    AutocompleteSelect,
+    ForeignKeyRawIdWidget,
+)
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -7,8 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.forms import TagField, TagWidget
 
-from .models import Article, ArticleTagging, Frequency, Municipality, Scope, Tag
+from .models import (
+    Article,
+    ArticleTagging,
+    Frequency,
+    ImageCredit,
+    Municipality,
+    Photo,
+    Scope,
+    Tag,
+)
 from .newsletters import CONSENT_TEXT
+from .photos import check_upload
 
 # What the editor's toolbar offers. The stored body is cleaned by
 # articles.text.clean_body() on save, whatever the browser sends.
@@ -28,32 +43,128 @@ BODY_EDITOR = {
 }
 
 
+class PhotoRawIdWidget(ForeignKeyRawIdWidget):
+    """The photo's id with a lookup in the library (a searchable list with
+    thumbnails) and the chosen photo's thumbnail next to it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        photo = Photo.objects.filter(pk=value).first() if value else None
+        if photo is None or not photo.thumbnail_url:
+            return html
+        return format_html(
+            '{}<img class="photo-thumbnail" src="{}" alt="{}" width="160">',
+            html,
+            photo.thumbnail_url,
+            photo.alt_text,
+        )
+
+
+# What the article form shows of its photo: the chosen photo's, or those
+# of a new upload (see ArticleAdminForm).
+PHOTO_FIELDS = {"alt_text": "alt_text", "caption": "caption", "image_credit": "credit"}
+
+
 class ArticleAdminForm(forms.ModelForm):
-    """The editors' form: a WYSIWYG body and optimistic locking.
+    """The editors' form: a WYSIWYG body, optimistic locking, and the photo.
 
     `opened_version` carries the article's `updated_at` as the editor opened
     it; a save over a newer version is refused, and the editor's input stays
-    in the form."""
+    in the form.
+
+    The photo is either picked from the library (`photo`) or uploaded here
+    (`image`, which makes a new library photo). Alt text, caption and credit
+    describe that photo: they start as the chosen photo's, and what the
+    editor changes here changes the photo in the library."""
 
     body = ProseEditorFormField(
         label=_("Text"), required=False, config=BODY_EDITOR, widget=AdminTextareaWidget
     )
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    image = forms.ImageField(
+        label=_("Neues Foto hochladen"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel; kommt in "
+            "die Fotobibliothek und ersetzt das gewählte Foto."
+        ),
+    )
+    alt_text = Photo._meta.get_field("alt_text").formfield()
+    caption = Photo._meta.get_field("caption").formfield()
+    image_credit = forms.ModelChoiceField(
+        label=_("Bildnachweis"),
+        queryset=ImageCredit.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Photo._meta.get_field("credit"), admin.site),
+    )
 
     class Meta:
         model = Article
         fields = "__all__"
+        widgets = {
+            "photo": PhotoRawIdWidget(
+                Article._meta.get_field("photo").remote_field, admin.site
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["opened_version"] = self.instance.updated_at.isoformat()
+        if self.instance.photo_id:
+            photo = self.instance.photo
+            for form_field, photo_field in PHOTO_FIELDS.items():
+                self.initial.setdefault(form_field, getattr(photo, photo_field))
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if upload:
+            check_upload(upload)
+        return upload
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk:
             self.check_not_changed_since_opened(cleaned_data.get("opened_version"))
         return cleaned_data
+
+    def _post_clean(self):
+        # Before the article's own checks, which look at its photo.
+        self.attach_photo()
+        super()._post_clean()
+
+    def attach_photo(self):
+        """Give the article the uploaded or chosen photo (unsaved while
+        new). A new upload takes the alt text, caption and credit of this
+        form; a chosen photo only those the editor changed here, so that
+        picking a photo keeps its description from the library."""
+        data = self.cleaned_data
+        upload = data.get("image")
+        photo = Photo(image=upload) if upload else data.get("photo")
+        if photo is None:
+            return
+        for form_field, photo_field in PHOTO_FIELDS.items():
+            if form_field in data and (upload or form_field in self.changed_data):
+                value = data[form_field]
+                if value is None and photo_field != "credit":
+                    value = ""
+                setattr(photo, photo_field, value)
+        data["photo"] = photo
+        self.photo_to_save = photo
+
+    def save_photo(self, *, user):
+        """Store the article's photo: a new upload as a library photo
+        uploaded by `user`, or the chosen photo's changed alt text, caption
+        and credit. Called before the article is saved."""
+        photo = getattr(self, "photo_to_save", None)
+        if photo is None:
+            return
+        if photo.pk is None:
+            photo.uploaded_by = user
+            photo.save()
+        elif any(field in self.changed_data for field in PHOTO_FIELDS):
+            photo.save(update_fields=list(PHOTO_FIELDS.values()))
+        self.instance.photo = photo
 
     def check_not_changed_since_opened(self, opened):
         current = (

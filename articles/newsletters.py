@@ -279,7 +279,7 @@ def edition_articles(edition):
     return list(
         Article.objects.published()
         .filter(pk__in=edition.article_ids)
-        .select_related("municipality", "image_credit")
+        .select_related("municipality", "photo__credit")
         .prefetch_related("tags")
         .order_by("-published_at", "-pk")
     )
@@ -302,7 +302,9 @@ def articles_for(subscriber, articles):
 
 def mail_photo(article):
     """(url, width, height) of the rendition a mail shows, or None."""
-    versions = photo_versions(article)
+    if article.photo is None:
+        return None
+    versions = photo_versions(article.photo)
     if not versions:
         return None
     fitting = [v for v in versions if v[1] <= MAIL_PHOTO_WIDTH] or versions[-1:]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from .photos import photo_versions
+from .photos import photo_crops, photo_versions
 from .site_url import absolute_url
 
 # static/img/logo.png: the publisher logo search engines show (600×60 px).
@@ -32,10 +32,15 @@ def json_ld(data):
 
 
 def image_objects(article, request):
-    """schema.org ImageObjects for every size of the photo, with its credit."""
-    credit = article.image_credit
+    """schema.org ImageObjects of the photo, with its credit: its crops in
+    16:9, 4:3 and 1:1, at least 1200 px wide where the original allows, as
+    search engines ask (older renditions without crops: every size)."""
+    photo = article.photo
+    if photo is None:
+        return []
+    credit = photo.credit
     objects = []
-    for url, width, height in photo_versions(article):
+    for url, width, height in photo_crops(photo) or photo_versions(photo):
         image = {
             "@type": "ImageObject",
             "url": absolute_url(url, request),
@@ -43,8 +48,8 @@ def image_objects(article, request):
             "width": width,
             "height": height,
         }
-        if article.caption:
-            image["caption"] = article.caption
+        if photo.caption:
+            image["caption"] = photo.caption
         if credit:
             image["creditText"] = str(credit)
             image["creator"] = {"@type": "Person", "name": credit.creator}
@@ -101,7 +106,10 @@ def news_article(article, request):
 def article_meta(article, request):
     """What an article page's head shows: the canonical URL, the photo's
     largest size for sharing, the dates, and the JSON-LD, ready to print."""
-    versions = photo_versions(article)
+    versions = []
+    if article.photo_id:  # OpenGraph's 1200 × 630, or the widest there is
+        photo = article.photo
+        versions = photo_crops(photo, ("og",)) or photo_versions(photo)
     image = None
     if versions:
         url, width, height = versions[0]
@@ -109,6 +117,7 @@ def article_meta(article, request):
             "url": absolute_url(url, request),
             "width": width,
             "height": height,
+            "alt": article.photo.alt_text,
         }
     return {
         "canonical": absolute_url(article.get_absolute_url(), request),

@@ -1,6 +1,7 @@
 import hashlib
 from datetime import datetime
 
+from django.conf import settings
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404
 from django.template import loader
@@ -10,12 +11,13 @@ from django.utils.decorators import method_decorator
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
+from django.views.static import serve
 
 from . import page_cache, two_factor
 from .cache_keys import article_page_keys, teaser_keys
 from .context_processors import site_context
 from .forms import SearchForm
-from .models import SEARCH_RESULTS_LIMIT, Article, Municipality, Page, Tag
+from .models import SEARCH_RESULTS_LIMIT, Article, Municipality, Page, Photo, Tag
 from .pagination import NEWER, OLDER, KeysetPaginationMixin
 from .redirects import topic_redirect
 
@@ -27,7 +29,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .select_related("municipality", "image_credit", "author")
+            .select_related("municipality", "photo__credit", "author")
             .prefetch_related("tags")
         )
 
@@ -85,7 +87,7 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_queryset(self):
         return Article.objects.select_related(
-            "municipality", "image_credit", "author"
+            "municipality", "photo__credit", "author"
         ).prefetch_related("tags")
 
     def get_object(self, queryset=None):
@@ -249,3 +251,35 @@ def server_error(request, template_name="500.html"):
     processors, which may be what failed."""
     template = loader.get_template(template_name)
     return HttpResponseServerError(template.render(site_context()))
+
+
+# A rendition's name is the hash of its content: whatever is cached under
+# it never changes.
+RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def may_see_every_photo(user):
+    """Staff who work on articles or photos see drafts' photos and originals
+    (previews, the admin's thumbnails)."""
+    return (
+        user.is_active
+        and user.is_staff
+        and any(
+            user.has_perm(f"articles.{permission}")
+            for permission in ("view_photo", "view_article", "change_article")
+        )
+    )
+
+
+def media_file(request, path):
+    """An upload from MEDIA_ROOT, when the app serves media itself
+    (DJANGO_SERVE_MEDIA): to readers only the renditions of photos that a
+    published article shows, cached for a year; originals and the photos of
+    hidden articles only to staff (404 for everyone else)."""
+    if not may_see_every_photo(request.user):
+        if not Photo.objects.with_published_rendition(path).exists():
+            raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if path.startswith("renditions/"):
+        response["Cache-Control"] = RENDITION_CACHE_CONTROL
+    return response

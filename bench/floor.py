@@ -16,7 +16,7 @@ from newsroom.urls import urlpatterns as site_patterns
 def article_page(request, slug):
     article = get_object_or_404(
         Article.objects.published()
-        .select_related("municipality", "image_credit", "author")
+        .select_related("municipality", "photo__credit", "author")
         .prefetch_related("tags"),
         slug=slug,
     )

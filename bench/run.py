@@ -325,7 +325,6 @@ def build(start, stop, largest):
         )
     places = list(Municipality.objects.order_by("pk"))
     tags = list(Tag.objects.order_by("pk").values_list("pk", flat=True))
-    credits = list(ImageCredit.objects.order_by("pk"))
     place_weights, tag_weights = zipf_weights(len(places)), zipf_weights(len(tags))
     now = timezone.now()
     step = TIME_SPAN / largest
@@ -348,7 +347,6 @@ def build(start, stop, largest):
                     lead=f"{words}. " * 4,
                     body=paragraphs(rng),
                     municipality=place,
-                    image_credit=rng.choice(credits),
                     status=status,
                     published_at=now - TIME_SPAN + step * number,
                 )

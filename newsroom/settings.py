@@ -6,6 +6,7 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -236,10 +237,38 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             for option, variable in S3_SETTINGS.items()
             if os.environ.get(variable)
         }
-        # Photos are public; keep names unique rather than overwriting.
-        | {"querystring_auth": False, "file_overwrite": False},
+        # Photos are public; keep names unique rather than overwriting. A
+        # stored name never gets other content (originals have random names,
+        # renditions their content's hash), so browsers may keep it a year.
+        | {
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {
+                "CacheControl": "public, max-age=31536000, immutable"
+            },
+        },
     }
     SERVE_MEDIA = False
+
+
+def media_host():
+    """The host (and port) photo URLs point to with S3 media, for the CSP:
+    AWS_S3_CUSTOM_DOMAIN, else the endpoint's host (path-style URLs), else
+    the bucket's own host at AWS; None with media on this site."""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return None
+    if os.environ.get("AWS_S3_CUSTOM_DOMAIN"):
+        return os.environ["AWS_S3_CUSTOM_DOMAIN"].split("/")[0]
+    if os.environ.get("AWS_S3_ENDPOINT_URL"):
+        return urlsplit(os.environ["AWS_S3_ENDPOINT_URL"]).netloc
+    region = os.environ.get("AWS_S3_REGION_NAME")
+    return (
+        f"{bucket}.s3.{region}.amazonaws.com"
+        if region
+        else f"{bucket}.s3.amazonaws.com"
+    )
+
 
 # Tags: "Open Data" and "open data" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
@@ -271,7 +300,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
+        # Photos come from the bucket's host when media is on S3.
+        "img-src": [SELF, "data:", *(media_host() or "").split()],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -2,9 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView, TemplateView
-from django.views.static import serve
 
-from articles import feeds, operations, sitemaps
+from articles import feeds, operations, sitemaps, views
 from articles.api import api
 
 handler500 = "articles.views.server_error"
@@ -61,12 +60,7 @@ urlpatterns = [
 ]
 
 
-def serve_media(request, path):
-    """Uploads from MEDIA_ROOT as it is now (tests point it elsewhere)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.media_file)
     ]

@@ -275,6 +275,38 @@ class RedisServer(Server):
         return redis.Redis.from_url(self.redis_url, socket_timeout=timeout).ping()
 
 
+class MotoServer(Server):
+    """moto's S3-compatible server (moto[server]), keeping buckets in memory:
+    object storage for tests, never a real bucket."""
+
+    def command(self):
+        return [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)]
+
+    def create_bucket(self, name, *, public="renditions/*"):
+        """A bucket whose objects under `public` anyone may read (the
+        renditions), the rest (originals) only with keys."""
+        import json
+
+        import boto3
+
+        client = boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+        client.create_bucket(Bucket=name)
+        statement = {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{name}/{public}",
+        }
+        policy = {"Version": "2012-10-17", "Statement": [statement]}
+        client.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
+
+
 class Varnish(Server):
     """varnishd in the foreground with the configuration `vcl` (a path)."""
 

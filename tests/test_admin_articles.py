@@ -218,7 +218,8 @@ def test_editor_creates_an_article_with_photo_and_credit(admin_client, admin_use
     article = Article.objects.get()
     assert article.kicker == "Essen"
     assert article.author == admin_user
-    assert article.image_width == 800
+    assert article.photo.image_width == 800
+    assert article.photo.uploaded_by == admin_user
     assert sorted(article.tags.names()) == ["Soziale Medien", "TikTok"]
     assert admin_client.get(article.get_absolute_url()).status_code == 200
 

@@ -436,7 +436,7 @@ def test_api_answers_come_from_the_page_cache_without_queries(
     response = client.get(LIST)
     assert "list-articles" in response["xkey"].split()
     assert f"article-{story.pk}" in response["xkey"].split()
-    assert f"imagecredit-{story.image_credit_id}" in response["xkey"].split()
+    assert f"imagecredit-{story.photo.credit_id}" in response["xkey"].split()
 
 
 def test_unknown_parameters_are_answered_but_never_stored(client, page_cache, story):
@@ -499,7 +499,7 @@ def test_a_changed_credit_or_withdrawn_article_is_fresh_at_once(
     get(client, LIST)
     get(client, detail)
 
-    credit = story.image_credit
+    credit = story.photo.credit
     credit.creator = "anna"
     with committed():
         credit.save()

@@ -60,19 +60,19 @@ def test_backup_then_restore_brings_everything_back(tmp_path, settings, editor):
         article.title = "Zweite Überschrift"
         article.save()
     files = stored_files()
-    assert article.image.name in files and len(files) > 1  # renditions too
+    assert article.photo.image.name in files and len(files) > 1  # renditions too
     archive = tmp_path / "newsroom.tar.gz"
 
     call_command("backup", str(archive))
     wipe(settings.MEDIA_ROOT)
     assert not Article.objects.exists()
-    assert not default_storage.exists(article.image.name)
+    assert not default_storage.exists(article.photo.image.name)
     call_command("restore", str(archive), interactive=False)
 
     restored = Article.objects.get(pk=article.pk)
     assert restored.title == article.title
     assert restored.municipality == Municipality.objects.get(ags="05113000")
-    assert str(restored.image_credit) == "victor69/123rf.com"
+    assert str(restored.photo.credit) == "victor69/123rf.com"
     assert sorted(restored.tags.names()) == ["Bürgerportal", "Soziale Medien"]
     assert stored_files() == files
     versions = Version.objects.get_for_object(restored)

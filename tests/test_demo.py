@@ -19,8 +19,8 @@ def test_demo_content_loads_the_reference_stories_once(client):
     assert Tag.objects.count() > 5
     essen = Article.objects.get(slug="essen-stadt-startet-tiktok-kanal")
     assert essen.kicker == "Essen"
-    assert essen.image and essen.alt_text
-    assert str(essen.image_credit) == "victor69/123rf.com"
+    assert essen.photo.image and essen.photo.alt_text
+    assert str(essen.photo.credit) == "victor69/123rf.com"
     nolis = Article.objects.get(kicker="Nolis")
     assert nolis.municipality is None
 

@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,9 +82,12 @@ def test_feed_item_has_title_link_dates_lead_and_photo(client, essen, name, kwar
     assert [tag.term for tag in entry.tags] == ["Open Data"]
     assert entry.author == "Maria Muster"
     [enclosure] = entry.enclosures
-    assert enclosure.href == f"http://testserver{article.image.url}"
+    # The widest JPEG rendition, never the original.
+    renditions = article.photo.renditions
+    assert enclosure.href == f"http://testserver{renditions['src']}"
     assert enclosure.type == "image/jpeg"
-    assert int(enclosure.length) == article.image.size > 0
+    assert int(enclosure.length) == renditions["src_size"] > 0
+    assert client.get(renditions["src"])["Content-Length"] == enclosure.length
 
 
 def test_atom_entry_carries_the_update_time(client):
@@ -98,8 +102,9 @@ def test_atom_entry_carries_the_update_time(client):
 
 def test_enclosure_length_comes_from_the_database_not_the_storage(client, settings):
     article = make_article(image=make_jpeg())
-    size = article.image_size
-    article.image.storage.delete(article.image.name)  # storage gone: still stated
+    size = article.photo.renditions["src_size"]
+    for name in article.photo.renditions["files"]:
+        default_storage.delete(name)  # storage gone: still stated
     [entry] = fetch(client, "feeds:rss").entries
     assert int(entry.enclosures[0].length) == size
 

@@ -21,6 +21,7 @@ from articles.models import (
     ImageCredit,
     Municipality,
     Page,
+    Photo,
     Tag,
 )
 from articles.text import xml_text
@@ -275,6 +276,16 @@ def write_through_orm(photo_article):
         credit = ImageCredit.objects.create(
             creator=payload, source=payload, licence=payload, url=payload
         )
+        # The admin's photo file, shared, so that no renditions are made again.
+        shared = photo_article.photo
+        photo = Photo.objects.create(
+            image=shared.image.name,
+            image_size=shared.image_size,
+            renditions=shared.renditions,
+            alt_text=payload,
+            caption=payload,
+            credit=credit,
+        )
         article = Article.objects.create(
             kicker=payload,
             title=payload,
@@ -282,13 +293,7 @@ def write_through_orm(photo_article):
             lead=payload,
             body=payload,
             municipality=municipality,
-            # The admin's photo, shared, so that no renditions are made again.
-            image=photo_article.image.name,
-            image_size=photo_article.image_size,
-            renditions=photo_article.renditions,
-            alt_text=payload,
-            caption=payload,
-            image_credit=credit,
+            photo=photo,
             author=author,
             status=ArticleStatus.PUBLISHED,
             published_at=now - timedelta(minutes=number),
@@ -404,7 +409,7 @@ def read_everything(reader):
     """Crawl the reader site as a search engine and a feed reader would."""
     articles = list(
         Article.objects.published()
-        .select_related("municipality", "image_credit")
+        .select_related("municipality", "photo__credit")
         .prefetch_related("tags")
     )
     assert len(articles) == len(STORABLE)
@@ -429,15 +434,15 @@ def read_everything(reader):
     for article in articles:
         url = article.get_absolute_url()
         finder = reader.page(url)
-        credit = article.image_credit
+        credit = article.photo.credit
         tags = [tag.name for tag in article.tags.all()]
         reader.expect_text(
             finder, url, article.kicker, article.title, article.lead,
-            article.caption, credit.creator, *tags,
+            article.photo.caption, credit.creator, *tags,
         )  # fmt: skip
         if normalize(article.title) not in normalize(finder.titles[0]):
             reader.missing.append((url, "title element"))
-        if normalize(article.alt_text) not in map(normalize, finder.alts):
+        if normalize(article.photo.alt_text) not in map(normalize, finder.alts):
             reader.missing.append((url, "alt text"))
         try:
             json_ld = finder.json_ld

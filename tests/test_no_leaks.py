@@ -100,7 +100,7 @@ def site():
             title=f"xqpublic{number}titlezz",
             municipality=shared_place,
             tags=["Digitales Rathaus"],
-            image=make_jpeg(f"xqpublic{number}photozz.jpg"),
+            image=make_jpeg(f"xqpublic{number}photozz.jpg", color=(9, 9, number)),
             alt_text="Ein Rathaus",
             image_credit=make_credit(),
         )
@@ -117,7 +117,9 @@ def site():
             slug=fields["slug"],
             alt_text=fields["alt"],
             caption=fields["caption"],
-            image=make_jpeg(f"{marker(state, 'photo')}.jpg"),
+            image=make_jpeg(
+                f"{marker(state, 'photo')}.jpg", color=(40 * number, 200, 10)
+            ),
             image_credit=hidden_credit,
             municipality=hidden_place if number % 2 else shared_place,
             tags=["Digitales Rathaus", marker("tag", "name")],
@@ -128,7 +130,9 @@ def site():
         marker("credit", "creator"),
         marker("tag", "name"),
         *(marker(state, field) for state in hidden for field in HIDDEN_FIELDS),
-        *(marker(state, "photo") for state in hidden),
+        # Stored names reveal nothing of the upload's name: the photo's
+        # secret is where its renditions are.
+        *(article.photo.renditions["src"] for article in hidden.values()),
     }
     return public, hidden, hidden_place, secrets
 
@@ -209,3 +213,41 @@ def test_no_hidden_article_reaches_any_reader_url(
     assert all(
         f"xqpublic{number}titlezz".encode() in pages["/"][1] for number in range(3)
     )
+
+
+def guessed_media_urls(article, upload_name):
+    """Where a reader might look for a hidden article's photo: the URLs its
+    pages showed while it was public, its original, and names built from the
+    upload's name the way uploads used to be stored."""
+    photo = article.photo
+    month = photo.uploaded_at.strftime("%Y/%m")
+    return [
+        *(f"/media/{name}" for name in photo.renditions["files"]),
+        photo.image.url,
+        f"/media/articles/{month}/{upload_name}",
+        f"/media/photos/{month}/{upload_name}",
+        f"/media/renditions/articles/{month}/{upload_name[:-4]}-800.jpeg",
+    ]
+
+
+def test_no_hidden_articles_photo_is_served_at_any_url_a_reader_knows_or_guesses(
+    committed, client, site
+):
+    public, hidden, _hidden_place, _secrets = site
+    for state, article in hidden.items():
+        with committed():
+            hide(article, state)
+    for state, article in hidden.items():
+        for url in guessed_media_urls(article, f"{marker(state, 'photo')}.jpg"):
+            assert client.get(url).status_code == 404, (state, url)
+    # What a published article shows stays served; its original never is.
+    photo = public[0].photo
+    assert client.get(photo.renditions["src"]).status_code == 200
+    assert client.get(photo.image.url).status_code == 404
+
+
+def test_editors_see_hidden_photos_in_the_preview(admin_client, site):
+    _public, hidden, _hidden_place, _secrets = site
+    article = hidden["draft"]
+    assert admin_client.get(article.photo.renditions["src"]).status_code == 200
+    assert admin_client.get(article.photo.image.url).status_code == 200

@@ -25,6 +25,7 @@ from tests.factories import (
     make_credit,
     make_jpeg,
     make_municipality,
+    make_photo,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -108,13 +109,29 @@ def test_changed_credit_shows_on_the_article_page(committed, client, story):
     article, _neighbour = story
     assert "Bildquelle: victor69/123rf.com" in html(client, article.get_absolute_url())
 
-    article.image_credit.source = "pixabay.com"
+    article.photo.credit.source = "pixabay.com"
     with committed():
-        article.image_credit.save()
+        article.photo.credit.save()
 
     assert "Bildquelle: victor69/pixabay.com" in html(
         client, article.get_absolute_url()
     )
+
+
+def test_changed_library_photo_shows_on_every_page_showing_it(committed, client):
+    photo = make_photo(image=make_jpeg(), alt_text="Ein Rathaus", credit=make_credit())
+    first = make_article(photo=photo, tags=["Soziale Medien"])
+    second = make_article(photo=photo)
+    urls = [first.get_absolute_url(), second.get_absolute_url(), "/"]
+    for url in urls:
+        assert 'alt="Ein Rathaus"' in html(client, url)
+
+    photo.alt_text = "Ein Rathaus bei Nacht"
+    with committed():
+        photo.save()
+
+    for url in urls:
+        assert 'alt="Ein Rathaus bei Nacht"' in html(client, url)
 
 
 def test_added_and_removed_tags_show_on_article_and_topic_pages(
@@ -233,6 +250,7 @@ BUILDERS = {
     "articles.article": lambda: make_article(),
     "articles.municipality": lambda: make_municipality(),
     "articles.imagecredit": lambda: make_credit(),
+    "articles.photo": lambda: make_photo(),
     "articles.tag": lambda: Tag.objects.create(name="Verwaltung"),
     "articles.taggedarticle": lambda: TaggedArticle.objects.create(
         content_object=make_article(), tag=Tag.objects.create(name="KI")

@@ -35,6 +35,7 @@ from tests.factories import (
     make_article,
     make_credit,
     make_municipality,
+    make_photo,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def permissions(group):
 def test_redaktion_may_manage_articles_municipalities_credits_tags_and_pages():
     assert permissions(Group.objects.get(name="Redaktion")) == {
         f"{action}_{model}"
-        for model in ("article", "municipality", "imagecredit", "tag", "page")
+        for model in ("article", "municipality", "imagecredit", "photo", "tag", "page")
         for action in ("add", "change", "delete", "view")
     } | {"view_tagchange", "view_articletagging"} | {
         "add_edition",
@@ -206,6 +207,7 @@ def objects(users):
         "articles.tagchange": TagChange.objects.get(article=draft),
         "articles.municipality": saved_twice(make_municipality()),
         "articles.imagecredit": saved_twice(make_credit()),
+        "articles.photo": saved_twice(make_photo()),
         "articles.page": Page.objects.get(slug="impressum"),
         "articles.edition": Edition.objects.create(
             frequency="daily", period_start=date(2026, 11, 28)
@@ -222,6 +224,7 @@ def objects(users):
         "articles.article": deleted_version(make_article()),
         "articles.municipality": deleted_version(make_municipality()),
         "articles.imagecredit": deleted_version(make_credit()),
+        "articles.photo": deleted_version(make_photo()),
     }
     return found, deleted
 

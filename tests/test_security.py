@@ -172,3 +172,35 @@ def test_object_storage_keeps_uploads_off_the_app_servers():
         "False",
         "https://media.example.de/articles/2025/04/foto.jpg",
     ]
+
+
+PRINT_IMG_SRC = (
+    "from django.conf import settings; "
+    "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+)
+
+
+@pytest.mark.parametrize(
+    ("variables", "host"),
+    [
+        ({"AWS_S3_CUSTOM_DOMAIN": "media.news.example.de"}, "media.news.example.de"),
+        ({"AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"}, "127.0.0.1:9000"),
+        ({"AWS_S3_REGION_NAME": "eu-central-1"}, "fotos.s3.eu-central-1.amazonaws.com"),
+        ({}, "fotos.s3.amazonaws.com"),
+    ],
+    ids=["custom domain", "endpoint", "aws region", "aws"],
+)
+def test_photos_on_s3_are_allowed_by_the_content_security_policy(variables, host):
+    result = run_with_settings(
+        PRINT_IMG_SRC,
+        DJANGO_SECRET_KEY="x",
+        AWS_STORAGE_BUCKET_NAME="fotos",
+        **variables,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["'self'", "data:", host]
+
+
+def test_photos_on_this_site_need_no_other_image_host():
+    result = run_with_settings(PRINT_IMG_SRC, DJANGO_SECRET_KEY="x")
+    assert result.stdout.split() == ["'self'", "data:"]

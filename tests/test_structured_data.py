@@ -41,7 +41,7 @@ def article():
         kicker="Essen",
         title="Stadt startet TikTok-Kanal",
         lead="Nun kommt TikTok dazu.",
-        image=make_jpeg(size=(1200, 675)),
+        image=make_jpeg(size=(1600, 1200)),
         alt_text="Ein Smartphone",
         caption="Kurze Videos.",
         image_credit=make_credit(
@@ -78,11 +78,12 @@ def test_article_page_carries_a_complete_news_article(client, article):
             "height": 60,
         },
     }
-    # The photo in every rendered width, largest first, each with its credit.
+    # The photo in the three ratios search engines ask for, 1200 px wide,
+    # each with its credit.
     assert [(image["width"], image["height"]) for image in data["image"]] == [
         (1200, 675),
-        (800, 450),
-        (480, 270),
+        (1200, 900),
+        (1200, 1200),
     ]
     for image in data["image"]:
         assert image["url"] == image["contentUrl"]
@@ -137,7 +138,8 @@ def test_publisher_logo_file_matches_its_stated_size():
 def test_article_page_has_sharing_tags_canonical_and_description(client, article):
     page = read_page(client, article)
     url = f"http://testserver{article.get_absolute_url()}"
-    photo = f"http://testserver{article.renditions['src']}"  # widest JPEG
+    # Cut to OpenGraph's 1200 × 630 around the focal point.
+    photo = f"http://testserver{article.photo.renditions['crops']['og']['src']}"
     expected = {
         "description": ["Nun kommt TikTok dazu."],
         "og:type": ["article"],
@@ -148,7 +150,7 @@ def test_article_page_has_sharing_tags_canonical_and_description(client, article
         "og:url": [url],
         "og:image": [photo],
         "og:image:width": ["1200"],
-        "og:image:height": ["675"],
+        "og:image:height": ["630"],
         "og:image:alt": ["Ein Smartphone"],
         "article:tag": ["Soziale Medien"],
         "twitter:card": ["summary_large_image"],

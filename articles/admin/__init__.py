@@ -1,3 +1,11 @@
 """The admin, one module per screen family; importing them registers them."""
 
-from . import articles, newsletters, pages, reference_data, site, tagging  # noqa: F401
+from . import (  # noqa: F401
+    articles,
+    newsletters,
+    pages,
+    photos,
+    reference_data,
+    site,
+    tagging,
+)

@@ -77,7 +77,8 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
     search_fields = ["kicker", "title", "lead"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["municipality", "image_credit"]
+    autocomplete_fields = ["municipality"]
+    raw_id_fields = ["photo"]
     readonly_fields = [
         "preview_link",
         "author",
@@ -101,7 +102,10 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
                 ]
             },
         ),
-        (_("Foto"), {"fields": ["image", "alt_text", "caption", "image_credit"]}),
+        (
+            _("Foto"),
+            {"fields": ["photo", "image", "alt_text", "caption", "image_credit"]},
+        ),
         (
             _("Veröffentlichung"),
             {
@@ -189,6 +193,7 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
         if not obj.author_id:
             obj.author = request.user
         obj.last_editor = request.user
+        form.save_photo(user=request.user)
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Jetzt veröffentlichen"), permissions=["change"])

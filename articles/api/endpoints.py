@@ -115,7 +115,7 @@ def articles_for_readers():
     query; with_topics() adds their tags in a second."""
     return (
         Article.objects.published()
-        .select_related("municipality", "image_credit", "author")
+        .select_related("municipality", "photo__credit", "author")
         .defer("search_vector")
         .order_by("-published_at", "-pk")
     )
@@ -267,8 +267,10 @@ def shown_keys(articles):
         keys.add(page_cache.object_key(article))
         if article.municipality_id:
             keys.add(f"municipality-{article.municipality_id}")
-        if article.image_credit_id:
-            keys.add(f"imagecredit-{article.image_credit_id}")
+        if article.photo_id:
+            keys.add(page_cache.object_key(article.photo))
+            if article.photo.credit_id:
+                keys.add(f"imagecredit-{article.photo.credit_id}")
         keys |= {page_cache.object_key(tag) for tag in article.topics}
     return keys
 
@@ -317,16 +319,17 @@ def topic_item(request, tag):
 
 def photo_item(request, article):
     """The photo with alt text, caption, credit and renditions, or None."""
-    if not article.image:
+    photo = article.photo
+    if photo is None or not photo_versions(photo):
         return None
-    credit = article.image_credit
+    credit = photo.credit
     renditions = []
     for key in ("webp", "jpeg"):
-        for candidate in filter(None, article.renditions.get(key, "").split(", ")):
+        for candidate in filter(None, photo.renditions.get(key, "").split(", ")):
             url, width = candidate.rsplit(" ", 1)
             width = int(width.removesuffix("w"))
             height = round(
-                article.renditions["height"] * width / article.renditions["width"]
+                photo.renditions["height"] * width / photo.renditions["width"]
             )
             renditions.append(
                 {
@@ -336,13 +339,13 @@ def photo_item(request, article):
                     "hoehe": height,
                 }
             )
-    url, width, height = photo_versions(article)[0]
+    url, width, height = photo_versions(photo)[0]
     return {
         "url": absolute_url(url, request),
         "breite": width,
         "hoehe": height,
-        "alternativtext": article.alt_text,
-        "bildunterschrift": article.caption,
+        "alternativtext": photo.alt_text,
+        "bildunterschrift": photo.caption,
         "bildnachweis": credit
         and {
             "urheber": credit.creator,

@@ -19,6 +19,7 @@ from .newsletters import (
     Subscriber,
 )
 from .pages import Page
+from .photos import Photo, PhotoQuerySet
 from .places import FederalState, Municipality, MunicipalityKind
 from .tagging import ArticleTagging, Tag, TagChange, TaggedArticle, TagRedirect
 
@@ -39,6 +40,8 @@ __all__ = [
     "Municipality",
     "MunicipalityKind",
     "Page",
+    "Photo",
+    "PhotoQuerySet",
     "Scope",
     "Subscriber",
     "Tag",

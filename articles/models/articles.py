@@ -17,9 +17,8 @@ from taggit.managers import TaggableManager
 
 from ..cache_keys import article_keys
 from ..page_cache import shown_to_readers
-from ..photos import make_renditions, validate_photo, without_metadata
 from ..text import clean_body, german_slugify
-from .credits import ImageCredit
+from .photos import Photo
 from .places import Municipality
 
 
@@ -99,8 +98,13 @@ class ArticleQuerySet(models.QuerySet):
         """for_teasers() plus thumbnail and credit line, still one query."""
         return (
             self.for_teasers()
-            .select_related("image_credit")
-            .only(*TEASER_FIELDS, "alt_text", "renditions", "image_credit")
+            .select_related("photo__credit")
+            .only(
+                *TEASER_FIELDS,
+                "photo__alt_text",
+                "photo__renditions",
+                "photo__credit",
+            )
         )
 
     def month_counts(self):
@@ -243,45 +247,18 @@ class Article(models.Model):
         related_name="articles",
         verbose_name=_("Kommune"),
     )
-    image = models.ImageField(
-        _("Foto"),
-        upload_to="articles/%Y/%m/",
-        blank=True,
-        width_field="image_width",
-        height_field="image_height",
-        validators=[validate_photo],
-        help_text=_("JPEG, PNG oder WebP, höchstens 10 MB und 40 Megapixel."),
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # Stored at upload so feeds can state each photo's length without asking
-    # the storage (a network call per item on object storage).
-    image_size = models.PositiveIntegerField(
-        _("Dateigröße des Fotos (Bytes)"), null=True, blank=True, editable=False
-    )
-    alt_text = models.CharField(
-        _("Alternativtext"),
-        max_length=250,
-        blank=True,
-        help_text=_(
-            "Beschreibt, was auf dem Foto zu sehen ist, für Menschen, die es "
-            "nicht sehen können."
-        ),
-    )
-    caption = models.CharField(_("Bildunterschrift"), max_length=300, blank=True)
-    # PostgreSQL only: kicker and title (weight A), lead (B), body (C) in the
-    # German configuration, written by a trigger on every insert or update.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # Made from `image` on save (see renditions.py) so pages need no storage call.
-    renditions = models.JSONField(default=dict, blank=True, editable=False)
-    image_credit = models.ForeignKey(
-        ImageCredit,
+    # PROTECT: a photo that an article shows cannot be deleted from the library.
+    photo = models.ForeignKey(
+        Photo,
         models.PROTECT,
         null=True,
         blank=True,
         related_name="articles",
-        verbose_name=_("Bildnachweis"),
+        verbose_name=_("Foto"),
     )
+    # PostgreSQL only: kicker and title (weight A), lead (B), body (C) in the
+    # German configuration, written by a trigger on every insert or update.
+    search_vector = SearchVectorField(null=True, editable=False)
     status = models.CharField(
         _("Status"), max_length=20, choices=ArticleStatus, default=ArticleStatus.DRAFT
     )
@@ -394,22 +371,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.fill_defaults()
         self.body = clean_body(self.body)
-        # Strip first, so that the stored size is that of the stripped file.
-        if self.image and not self.image._committed:  # a new upload
-            self.image = without_metadata(self.image)
-        self.fill_image_size()
         super().save(*args, **kwargs)
-        self.update_renditions()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def update_renditions(self):
-        """Make the photo's renditions once, when the photo has changed."""
-        if self.renditions.get("source", "") == self.image.name:
-            return
-        self.renditions = make_renditions(self.image) if self.image else {}
-        Article.objects.filter(pk=self.pk).update(renditions=self.renditions)
 
     def fill_defaults(self):
         """Kicker from the municipality, slug from the title, date when published."""
@@ -419,16 +384,6 @@ class Article(models.Model):
             self.slug = german_slugify(self.title)[:200]
         if self.status == ArticleStatus.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
-
-    def fill_image_size(self):
-        """The photo's size in bytes: from the upload in hand, or asked from the
-        storage once for a file that arrived some other way (code that swaps a
-        stored photo by name sets image_size to None so it is asked again)."""
-        if not self.image:
-            self.image_size = None
-        elif not self.image._committed or self.image_size is None:
-            # _committed is False only for a file not yet in the storage.
-            self.image_size = self.image.size
 
     def clean(self):
         self.fill_defaults()
@@ -454,18 +409,16 @@ class Article(models.Model):
             "slug": _("Zum Veröffentlichen fehlt der Kurzname in der URL."),
             "lead": _("Zum Veröffentlichen fehlt der Vorspann."),
         }
-        if self.image:
-            required["alt_text"] = _(
-                "Zum Veröffentlichen braucht das Foto einen Alternativtext."
-            )
-            required["image_credit"] = _(
-                "Zum Veröffentlichen braucht das Foto einen Bildnachweis."
-            )
-        errors = {
-            field: ValidationError(message, code="required_for_publishing")
+        missing = {
+            field: message
             for field, message in required.items()
             if not str(getattr(self, field) or "").strip()
-            and not (field == "image_credit" and self.image_credit_id)
+        }
+        if self.photo is not None:  # a new upload has no id yet
+            missing |= self.photo.publishing_errors()
+        errors = {
+            field: ValidationError(message, code="required_for_publishing")
+            for field, message in missing.items()
         }
         if errors:
             raise ValidationError(errors)

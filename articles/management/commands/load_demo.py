@@ -16,6 +16,7 @@ from articles.models import (
     ImageCredit,
     Municipality,
     MunicipalityKind,
+    Photo,
 )
 from articles.text import german_slugify
 
@@ -253,17 +254,22 @@ class Command(BaseCommand):
                 "lead": "Seit zehn Jahren ist die Stadt Essen in sozialen Medien "
                 "unterwegs – jetzt kommt TikTok als weiterer Kanal hinzu.",
                 "body": ESSEN_BODY,
-                "alt_text": "Ein Smartphone, auf dessen Bildschirm ein roter "
-                "Abspielknopf für ein Video zu sehen ist.",
-                "caption": "Kurze Videos sollen vor allem junge Essenerinnen und "
-                "Essener erreichen.",
-                "image_credit": credit,
                 "status": ArticleStatus.PUBLISHED,
                 "published_at": datetime(2025, 4, 10, 9, 30, tzinfo=BERLIN),
             },
         )
         if was_created:
-            essen.image.save("essen-tiktok.jpg", demo_photo())
+            essen.photo = Photo.objects.create(
+                image=demo_photo(),
+                alt_text="Ein Smartphone, auf dessen Bildschirm ein roter "
+                "Abspielknopf für ein Video zu sehen ist.",
+                caption="Kurze Videos sollen vor allem junge Essenerinnen und "
+                "Essener erreichen.",
+                credit=credit,
+                focal_x=0.5,
+                focal_y=0.45,  # the play button
+            )
+            essen.save()
             essen.tags.set(["Soziale Medien", "Bürgerkommunikation", "Website"])
             created += 1
 
