@@ -1,6 +1,7 @@
 """Writes that span several rows: publishing and unpublishing many articles,
-tagging articles and keeping the tag vocabulary clean. Every change of an
-article's tags is logged as a TagChange."""
+restoring an article's earlier content, tagging articles and keeping the tag
+vocabulary clean. Every change of an article's tags is logged as a
+TagChange."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +42,57 @@ def articles_unpublish(*, articles, user):
     return _articles_apply(
         articles=articles, change=lambda article: article.unpublish(), user=user
     )
+
+
+def article_restore_fields():
+    """The columns a restore brings back: Article.TEXT_FIELDS,
+    Article.PHOTO_FIELDS and what is derived from the photo."""
+    names = Article.TEXT_FIELDS + Article.PHOTO_FIELDS + Article.PHOTO_DERIVED_FIELDS
+    return [Article._meta.get_field(name) for name in names]
+
+
+def article_content(article_id):
+    """What a restore may change of an article: its restorable columns and
+    its tag names, read from the database."""
+    fields = article_restore_fields()
+    row = Article.objects.filter(pk=article_id).values(*(f.attname for f in fields))
+    tags = TaggedArticle.objects.filter(content_object_id=article_id)
+    return {**row.get(), "tags": sorted(tags.values_list("tag__name", flat=True))}
+
+
+def article_kept_on_restore(article_id):
+    """The columns a restore leaves as they are (status, publication dates,
+    URL name, municipality, authorship, updated_at for the conflict check):
+    every column except article_restore_fields() and the search vector,
+    which PostgreSQL's trigger writes."""
+    restored = {field.attname for field in article_restore_fields()}
+    names = [
+        field.attname
+        for field in Article._meta.concrete_fields
+        if not field.primary_key
+        and field.attname not in restored
+        and field.name != "search_vector"
+    ]
+    return Article.objects.filter(pk=article_id).values(*names).get()
+
+
+def article_restore_finish(*, article_id, kept, before):
+    """After reversion has written an earlier version over the article
+    (reverting its row and tags), put back the columns `kept` (from
+    article_kept_on_restore()), so that a restore never changes whether,
+    when or where readers see the article. Returns the German labels of what
+    the restore changed, compared with `before` (article_content())."""
+    Article.objects.filter(pk=article_id).update(**kept)
+    after = article_content(article_id)
+    labels = []
+    for field in article_restore_fields():
+        if field.name in Article.PHOTO_DERIVED_FIELDS:
+            continue
+        if before[field.attname] != after[field.attname]:
+            labels.append(str(field.verbose_name))
+    if before["tags"] != after["tags"]:
+        labels.append(str(Article._meta.get_field("tags").verbose_name))
+    return labels
 
 
 def tags_get_or_create(*, names):

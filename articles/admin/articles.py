@@ -2,15 +2,26 @@
 
 import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from js_asset.media import Media
+from reversion.models import Version
 
 from ..forms import ArticleAdminForm
 from ..models import Article, ArticleStatus
-from ..services import article_tags_set, articles_publish, articles_unpublish
+from ..services import (
+    article_content,
+    article_kept_on_restore,
+    article_restore_finish,
+    article_tags_set,
+    articles_publish,
+    articles_unpublish,
+)
 from .base import VersionedAdmin
 
 # What a bulk action reports: (how many succeeded, why one was refused).
@@ -129,6 +140,11 @@ class ArticleAdmin(VersionedAdmin):
         ),
     ]
 
+    class Media:
+        # Pre-fills the URL name as the server would (German umlauts); it
+        # replaces URLify, so it must come after Django's urlify.js.
+        js = ["admin/js/urlify.js", "articles/js/german_slug.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
@@ -173,6 +189,68 @@ class ArticleAdmin(VersionedAdmin):
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
 
+    # Restoring a version ("Geschichte" or the comparison): reversion writes
+    # the old version over the article, then runs the change form on it. We
+    # note what must stay before, put it back once the form loads the
+    # article, and name what was restored in the success message.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        object_id = unquote(object_id)
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        if Article.objects.filter(pk=object_id).exists():
+            request.article_restore = {
+                "version": version,
+                "kept": article_kept_on_restore(object_id),
+                "before": article_content(object_id),
+            }
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        restore = getattr(request, "article_restore", None)
+        if restore is not None and "restored" not in restore:
+            restore["restored"] = article_restore_finish(
+                article_id=object_id, kept=restore["kept"], before=restore["before"]
+            )
+        return super().get_object(request, object_id, from_field)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        restore = getattr(request, "article_restore", None)
+        if restore is not None and level == messages.SUCCESS:
+            message = self.restore_message(restore)
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def restore_message(self, restore):
+        """What a restore did, in the editor's words."""
+        when = formats.date_format(
+            timezone.localtime(restore["version"].revision.date_created),
+            "d.m.Y, H:i",
+        )
+        if restore["restored"]:
+            message = gettext(
+                "Aus der Fassung vom %(when)s Uhr wiederhergestellt: %(fields)s."
+            ) % {"when": when, "fields": ", ".join(restore["restored"])}
+        else:
+            message = gettext(
+                "Die Fassung vom %(when)s Uhr hat denselben Inhalt wie der "
+                "aktuelle Stand; nichts wiederhergestellt."
+            ) % {"when": when}
+        changed = restore.get("changed_on_purpose")
+        if changed:
+            return (
+                message
+                + " "
+                + gettext("Außerdem von Ihnen geändert: %(fields)s.")
+                % {"fields": ", ".join(changed)}
+            )
+        return (
+            message
+            + " "
+            + gettext(
+                "Status, Veröffentlichungsdaten und Kurzname in der URL sind "
+                "unverändert."
+            )
+        )
+
     def save_related(self, request, form, formsets, change):
         # Tags go through the service so that editors' changes are logged too.
         names = form.cleaned_data.pop("tags", None)
@@ -186,6 +264,13 @@ class ArticleAdmin(VersionedAdmin):
             )
 
     def save_model(self, request, obj, form, change):
+        restore = getattr(request, "article_restore", None)
+        if restore is not None:
+            restore["changed_on_purpose"] = [
+                str(form.fields[name].label)
+                for name in Article.VISIBILITY_FIELDS
+                if name in form.changed_data
+            ]
         if not obj.author_id:
             obj.author = request.user
         obj.last_editor = request.user

@@ -7,6 +7,7 @@ from .articles import (
     TEASER_FIELDS,
     Article,
     ArticleQuerySet,
+    ArticleRedirect,
     ArticleStatus,
 )
 from .credits import ImageCredit
@@ -20,6 +21,7 @@ __all__ = [
     "TEASER_FIELDS",
     "Article",
     "ArticleQuerySet",
+    "ArticleRedirect",
     "ArticleStatus",
     "ArticleTagging",
     "FederalState",

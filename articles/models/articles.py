@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from ..cache_keys import article_keys
+from ..cache_keys import article_keys, no_keys
 from ..page_cache import shown_to_readers
 from ..photos import make_renditions, validate_photo, without_metadata
 from ..text import clean_body, german_slugify
@@ -223,7 +223,10 @@ class Article(models.Model):
         _("Kurzname in der URL"),
         max_length=200,
         blank=True,
-        help_text=_("Bleibt nach der Veröffentlichung gleich, damit Links halten."),
+        help_text=_(
+            "Wird aus der Überschrift gebildet. Nach einer Änderung leiten alle "
+            "früheren Adressen dauerhaft auf die neue weiter, damit Links halten."
+        ),
     )
     lead = models.TextField(
         _("Vorspann"),
@@ -336,6 +339,14 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # Field groups. Restoring an earlier version brings back the content (the
+    # texts, the photo with its derived columns, and the tags); what decides
+    # whether and where readers see the article stays as it is now.
+    TEXT_FIELDS = ("kicker", "title", "lead", "body")
+    PHOTO_FIELDS = ("image", "alt_text", "caption", "image_credit")
+    PHOTO_DERIVED_FIELDS = ("image_width", "image_height", "image_size", "renditions")
+    VISIBILITY_FIELDS = ("status", "published_at", "unpublish_at", "slug")
+
     class Meta:
         verbose_name = _("Artikel")
         verbose_name_plural = _("Artikel")  # Django would guess "Artikels"
@@ -389,6 +400,13 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # The URL name as stored, so that save() can tell a change of it.
+        article._stored_slug = article.__dict__.get("slug")
+        return article
+
     def save(self, *args, **kwargs):
         self.fill_defaults()
         self.body = clean_body(self.body)
@@ -398,9 +416,26 @@ class Article(models.Model):
         self.fill_image_size()
         super().save(*args, **kwargs)
         self.update_renditions()
+        self.keep_former_slug()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def keep_former_slug(self):
+        """Record the URL name the article had until this save, so that its
+        old URL redirects here (DESIGN: a URL never breaks). Whatever path
+        changes a slug (form, restore, shell) goes through save(), so the
+        rule lives here, like the renditions."""
+        former = self.__dict__.get("_stored_slug")  # None: new, or slug deferred
+        self._stored_slug = self.slug
+        if former is None or former == self.slug:
+            return
+        # Back at an earlier name: that one is no longer a redirect.
+        ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+        if former:
+            ArticleRedirect.objects.update_or_create(
+                old_slug=former, defaults={"article": self}
+            )
 
     def update_renditions(self):
         """Make the photo's renditions once, when the photo has changed."""
@@ -526,3 +561,26 @@ class Article(models.Model):
             .related_to(self, limit=limit)[:limit]
         )
         return sorted(picks, key=lambda a: (a.published_at, a.pk), reverse=True)
+
+
+# Old URL names answer with redirects, and redirects are never cached.
+@shown_to_readers(keys=no_keys)
+class ArticleRedirect(models.Model):
+    """A URL name an article had before, so that its old URL keeps working."""
+
+    old_slug = models.SlugField(_("früherer Kurzname"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article,
+        models.CASCADE,
+        related_name="redirects",
+        verbose_name=_("Artikel"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Weiterleitung eines Artikels")
+        verbose_name_plural = _("Weiterleitungen von Artikeln")
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
