@@ -1,13 +1,18 @@
+import datetime
+
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core import signing
+from django.db import models
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.forms import TagField, TagWidget
 
 from .models import Article, ArticleTagging, Tag
+from .text import clean_body
 
 # What the editor's toolbar offers. The stored body is cleaned by
 # articles.text.clean_body() on save, whatever the browser sends.
@@ -27,17 +32,68 @@ BODY_EDITOR = {
 }
 
 
+# What the conflict check merges field by field (the photo file itself is
+# not merged: a new upload is always the editor's own choice).
+MERGED_FIELDS = (
+    "municipality",
+    *Article.TEXT_FIELDS,
+    "alt_text",
+    "caption",
+    "image_credit",
+    *Article.VISIBILITY_FIELDS,
+    "needs_tags",
+    "tags",
+)
+
+
+# Signs the opened version the form carries; without a timestamp, so that an
+# unchanged form does not count the field as changed.
+OPENED = signing.Signer(salt="articles.forms.opened_content")
+
+
+def comparable(name, value):
+    """`value` of the field `name` in one form for comparing versions: a
+    related row as its pk, a time to the second, tags as sorted names, the
+    body as it would be stored."""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(microsecond=0).isoformat()
+    if name == "tags":
+        return ", ".join(sorted(getattr(tag, "name", tag) for tag in value or ()))
+    if name == "body":
+        return clean_body(value or "")
+    if value is None:
+        return ""
+    return str(value)
+
+
+def article_version(article):
+    """The merged fields of a stored article, as comparable() strings."""
+    values = {
+        name: getattr(article, Article._meta.get_field(name).attname)
+        for name in MERGED_FIELDS
+        if name != "tags"
+    }
+    values["tags"] = list(article.tags.all())
+    return {name: comparable(name, value) for name, value in values.items()}
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The editors' form: a WYSIWYG body and optimistic locking.
 
     `opened_version` carries the article's `updated_at` as the editor opened
-    it; a save over a newer version is refused, and the editor's input stays
-    in the form."""
+    it, `opened_content` its fields then (signed). A save over a newer
+    version is refused and the form shows, field by field, what the other
+    side changed beside the editor's input; fields only the other side
+    changed are taken over into the form, so that saving again merges
+    instead of overwriting (a three-way merge against the opened version)."""
 
     body = ProseEditorFormField(
         label=_("Text"), required=False, config=BODY_EDITOR, widget=AdminTextareaWidget
     )
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    opened_content = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
@@ -45,8 +101,12 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.conflict = []
         if self.instance.pk:
             self.initial["opened_version"] = self.instance.updated_at.isoformat()
+            self.initial["opened_content"] = OPENED.sign_object(
+                article_version(self.instance), compress=True
+            )
 
     def clean(self):
         cleaned_data = super().clean()
@@ -54,34 +114,127 @@ class ArticleAdminForm(forms.ModelForm):
             self.check_not_changed_since_opened(cleaned_data.get("opened_version"))
         return cleaned_data
 
+    def opened_values(self):
+        """The article's fields as the editor opened it, or None if the
+        form did not say (an old page) or was tampered with."""
+        try:
+            return OPENED.unsign_object(
+                self.data.get(self.add_prefix("opened_content"), "")
+            )
+        except signing.BadSignature:
+            return None
+
     def check_not_changed_since_opened(self, opened):
         current = (
             Article.objects.filter(pk=self.instance.pk)
             .select_related("last_editor")
-            .only("updated_at", "last_editor__username")
             .first()
         )
         if current is None or current.updated_at.isoformat() == opened:
             return
-        # Let a second, deliberate save go through: the hidden field now
-        # carries the version the editor has been warned about.
+        theirs = article_version(current)
         self.data = self.data.copy()
+        self.merge(self.opened_values(), theirs, current)
+        # Let a second, deliberate save go through: the hidden fields now
+        # carry the version the editor has been warned about.
         self.data[self.add_prefix("opened_version")] = current.updated_at.isoformat()
+        self.data[self.add_prefix("opened_content")] = OPENED.sign_object(
+            theirs, compress=True
+        )
         when = formats.date_format(timezone.localtime(current.updated_at), "d.m.Y, H:i")
-        who = current.last_editor.username if current.last_editor else gettext("jemand")
+        who = self.last_changed_by(current, opened)
         self.add_error(
             None,
             forms.ValidationError(
                 gettext(
                     "Dieser Artikel wurde geändert, seit Sie ihn geöffnet haben: "
                     "von %(who)s am %(when)s Uhr. Ihre Eingaben stehen noch im "
-                    "Formular. Öffnen Sie den Artikel in einem neuen Tab, um die "
-                    "Änderungen zu vergleichen; erneutes Speichern überschreibt sie."
+                    "Formular; was nur %(who)s geändert hat, ist übernommen. "
+                    "Die Tabelle zeigt beide Fassungen. Prüfen Sie sie und "
+                    "speichern Sie erneut."
                 )
                 % {"who": who, "when": when},
                 code="changed_since_opened",
             ),
         )
+
+    def last_changed_by(self, current, opened):
+        """Who changed the article since `opened`: the last to tag it if
+        that came later than the last save, else its last editor."""
+        tagging = current.tag_changes.select_related("user").first()
+        try:
+            opened_at = datetime.datetime.fromisoformat(opened or "")
+        except ValueError:
+            opened_at = None
+        if (
+            tagging is not None
+            and tagging.user is not None
+            and (opened_at is None or tagging.created_at > opened_at)
+        ):
+            return tagging.user.username
+        if current.last_editor:
+            return current.last_editor.username
+        return gettext("jemand")
+
+    def merge(self, base, theirs, current):
+        """Fill self.conflict with one row per field the other side changed
+        and take their value into the form where the editor left the field
+        as opened. Without `base`, every difference counts as both sides'."""
+        fresh = type(self)(instance=current)
+        for name in MERGED_FIELDS:
+            if name not in self.fields or name not in self.cleaned_data:
+                continue
+            mine = comparable(name, self.cleaned_data[name])
+            before = mine if base is None else base.get(name, "")
+            if theirs[name] == before or theirs[name] == mine:
+                continue  # the other side left it, or both agree
+            taken = mine == before and base is not None
+            if taken:
+                self.set_data(name, fresh[name].value())
+            self.conflict.append(
+                {
+                    "label": self.fields[name].label,
+                    "mine": self.display(name, self.cleaned_data[name]),
+                    "theirs": self.display(name, fresh[name].initial),
+                    "taken": taken,
+                }
+            )
+
+    def set_data(self, name, value):
+        """Put `value` (as the unbound form holds it) into the posted data,
+        as the browser would post it."""
+        widget = self.fields[name].widget
+        html_name = self.add_prefix(name)
+        if isinstance(widget, forms.MultiWidget):
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for index, (subwidget, part) in enumerate(
+                zip(widget.widgets, parts, strict=True)
+            ):
+                self.data[f"{html_name}_{index}"] = subwidget.format_value(part) or ""
+        elif isinstance(widget, forms.CheckboxInput):
+            if value:
+                self.data[html_name] = "on"
+            else:
+                self.data.pop(html_name, None)
+        else:
+            self.data[html_name] = widget.format_value(value) or ""
+
+    def display(self, name, value):
+        """A field's value as the conflict table shows it."""
+        if name == "body":
+            return strip_tags(value or "")
+        if name == "tags":
+            return comparable(name, value)
+        if isinstance(value, datetime.datetime):
+            return formats.date_format(timezone.localtime(value), "d.m.Y H:i")
+        if isinstance(value, bool):
+            return gettext("ja") if value else gettext("nein")
+        if name == "status":
+            return dict(self.fields[name].choices).get(value, value)
+        if isinstance(value, int) and name in ("municipality", "image_credit"):
+            model = self.fields[name].queryset.model
+            value = model.objects.filter(pk=value).first()
+        return "" if value is None else str(value)
 
 
 def tags_from_string(text):

@@ -5,9 +5,10 @@ TagChange."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from . import page_cache
-from .cache_keys import tagging_keys
+from .cache_keys import article_keys, tagging_keys
 from .models import Article, Tag, TagChange, TaggedArticle, TagRedirect
 
 
@@ -123,6 +124,8 @@ def _article_tags_change(*, article, add, remove, user, clear_needs_tags):
         article.tags.add(*added)
     if removed:
         article.tags.remove(*removed)
+    # update(): the moderator changes tags only, no other column.
+    columns = {}
     if added or removed:
         TagChange.objects.create(
             article=article,
@@ -130,10 +133,19 @@ def _article_tags_change(*, article, add, remove, user, clear_needs_tags):
             added=sorted(tag.name for tag in added),
             removed=sorted(tag.name for tag in removed),
         )
+        # A tag change is a change of the article: an editor who opened it
+        # before is warned before saving over it (ArticleAdminForm).
+        columns["updated_at"] = timezone.now()
     if clear_needs_tags and article.needs_tags and (added or current):
-        # update(): the moderator changes tags only, no other column.
-        Article.objects.filter(pk=article.pk).update(needs_tags=False)
-        article.needs_tags = False
+        columns["needs_tags"] = False
+    if columns:
+        Article.objects.filter(pk=article.pk).update(**columns)
+        for name, value in columns.items():
+            setattr(article, name, value)
+    if "updated_at" in columns:  # the sitemap's lastmod, the article's ETag
+        page_cache.changed(
+            article_keys(article, article), cause=f"article {article.pk} tagged"
+        )
     return added, removed
 
 
@@ -245,6 +257,10 @@ def tag_merge(*, source, target, user):
         for article in articles
     )
     # Articles with both tags just drop the source; the rest move over.
+    # Each counts as changed (see _article_tags_change()).
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+        updated_at=timezone.now()
+    )
     links.filter(content_object_id__in=has_target).delete()
     TaggedArticle.objects.filter(tag=source).update(tag=target)
     # update() sends no signals: the moved articles now show the target.

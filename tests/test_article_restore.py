@@ -133,6 +133,7 @@ def test_restoring_the_same_content_says_nothing_was_restored(admin_client):
 
 
 @pytest.mark.browser
+@pytest.mark.django_db(serialized_rollback=True)
 def test_editor_restores_a_published_article_from_the_comparison(
     live_site, page, reader_page
 ):

@@ -101,6 +101,7 @@ TITLES = [
 
 
 @pytest.mark.browser
+@pytest.mark.django_db(serialized_rollback=True)
 def test_admin_prefills_the_url_name_as_the_server_makes_it(
     live_site, admin_user, page
 ):

@@ -135,6 +135,7 @@ class ArticleAdmin(VersionedAdmin):
                     "created_at",
                     "updated_at",
                     "opened_version",
+                    "opened_content",
                 ],
             },
         ),

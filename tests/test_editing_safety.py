@@ -1,0 +1,117 @@
+"""Nothing typed is lost: a moderator's tagging counts as a change for the
+conflict check, and the conflict screen shows both sides field by field
+and merges what only the other side changed."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.models import Article
+from articles.services import article_tags_set
+from tests.factories import PASSWORD, admin_form_data, make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def logged_in(username, group="Redaktion"):
+    client = Client()
+    user = make_user(username=username, groups=[group])
+    client.force_login(user)
+    return client, user
+
+
+def test_a_moderators_tag_is_not_silently_removed_by_an_editors_save():
+    editor_client, _editor = logged_in("erika")
+    _moderator_client, moderator = logged_in("moritz", "Moderation")
+    article = make_article(title="Alt", tags=["TikTok"])
+    opened = admin_form_data(editor_client.get(change_url(article)))
+
+    article_tags_set(article=article, names=["TikTok", "Social Media"], user=moderator)
+    refused = editor_client.post(change_url(article), opened | {"title": "Neu"})
+
+    assert refused.status_code == 200
+    article.refresh_from_db()
+    assert sorted(article.tags.names()) == ["Social Media", "TikTok"]
+    assert "von moritz am" in refused.context["adminform"].form.non_field_errors()[0]
+    [row] = refused.context["adminform"].form.conflict
+    assert row["label"] == "Schlagwörter"
+    assert row["taken"]
+    again = editor_client.post(change_url(article), admin_form_data(refused))
+    assert again.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Neu"
+    assert sorted(article.tags.names()) == ["Social Media", "TikTok"]
+
+
+def test_saving_again_merges_fields_only_the_other_editor_changed():
+    anna, _ = logged_in("anna")
+    ben, _ = logged_in("ben")
+    article = make_article(title="Alter Titel", lead="Alter Vorspann")
+    anna_form = admin_form_data(anna.get(change_url(article)))
+    ben_form = admin_form_data(ben.get(change_url(article)))
+    anna.post(
+        change_url(article),
+        anna_form | {"title": "Annas Titel", "caption": "Annas Bildunterschrift"},
+    )
+
+    refused = ben.post(
+        change_url(article), ben_form | {"title": "Bens Titel", "lead": "Bens Vorspann"}
+    )
+
+    assert refused.status_code == 200
+    rows = {row["label"]: row for row in refused.context["adminform"].form.conflict}
+    assert set(rows) == {"Überschrift", "Bildunterschrift"}
+    assert rows["Überschrift"]["mine"] == "Bens Titel"
+    assert rows["Überschrift"]["theirs"] == "Annas Titel"
+    assert not rows["Überschrift"]["taken"]
+    assert rows["Bildunterschrift"]["taken"]
+    page = refused.content.decode()
+    assert 'id="conflict"' in page
+    assert 'value="Annas Bildunterschrift"' in page
+
+    again = ben.post(change_url(article), admin_form_data(refused))
+    assert again.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Bens Titel"  # decided with both in view
+    assert article.lead == "Bens Vorspann"
+    assert article.caption == "Annas Bildunterschrift"  # merged, not overwritten
+
+
+def test_tagging_moves_the_articles_last_change():
+    article = make_article(tags=["TikTok"])
+    before = Article.objects.get(pk=article.pk).updated_at
+    article_tags_set(article=article, names=["KI"], user=None)
+    assert Article.objects.get(pk=article.pk).updated_at > before
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(serialized_rollback=True)
+def test_conflict_in_the_browser_shows_both_versions(live_site, page):
+    editor = make_user(username="bea", groups=["Redaktion"])
+    article = make_article(title="Alter Titel", tags=["TikTok"])
+    page.goto(f"{live_site.url}/admin/")
+    page.get_by_label("Benutzername").fill(editor.username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(f"{live_site.url}{change_url(article)}")
+    page.get_by_label("Überschrift").fill("Beas Titel")
+
+    moderator = make_user(username="mona", groups=["Moderation"])
+    article_tags_set(article=article, names=["TikTok", "Jugend"], user=moderator)
+    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+
+    expect(page.locator(".errornote, .errorlist")).not_to_have_count(0)
+    table = page.locator("#conflict")
+    expect(table).to_contain_text("Schlagwörter")
+    expect(table).to_contain_text("Jugend, TikTok")
+    expect(page.get_by_label("Überschrift")).to_have_value("Beas Titel")
+    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich geändert")
+    article.refresh_from_db()
+    assert article.title == "Beas Titel"
+    assert sorted(article.tags.names()) == ["Jugend", "TikTok"]
