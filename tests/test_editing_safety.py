@@ -115,3 +115,34 @@ def test_conflict_in_the_browser_shows_both_versions(live_site, page):
     article.refresh_from_db()
     assert article.title == "Beas Titel"
     assert sorted(article.tags.names()) == ["Jugend", "TikTok"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(serialized_rollback=True)
+def test_leaving_the_form_with_unsaved_edits_asks_first(live_site, page):
+    editor = make_user(username="lea", groups=["Redaktion"])
+    article = make_article(title="Alter Titel")
+    page.goto(f"{live_site.url}/admin/")
+    page.get_by_label("Benutzername").fill(editor.username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(f"{live_site.url}{change_url(article)}")
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.get_by_label("Überschrift").fill("Alter Titel neu")
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("Ein Satz mehr.")
+    page.get_by_role("link", name="Start").click()
+    expect(page.get_by_label("Überschrift")).to_have_value("Alter Titel neu")
+    assert dialogs == ["beforeunload"]
+
+    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich geändert")
+    page.get_by_role("link", name="Start").click()
+    expect(page).to_have_url(f"{live_site.url}/admin/")
+    assert dialogs == ["beforeunload"]  # saved: no question

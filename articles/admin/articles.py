@@ -144,7 +144,12 @@ class ArticleAdmin(VersionedAdmin):
     class Media:
         # Pre-fills the URL name as the server would (German umlauts); it
         # replaces URLify, so it must come after Django's urlify.js.
-        js = ["admin/js/urlify.js", "articles/js/german_slug.js"]
+        js = [
+            "admin/js/urlify.js",
+            "articles/js/german_slug.js",
+            # Warns before leaving with unsaved edits.
+            "articles/js/unsaved_changes.js",
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
