@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.forms import TagField, TagWidget
 
-from .models import Article, ArticleTagging, Tag
+from .models import Article, ArticleStatus, ArticleTagging, Tag
 from .text import clean_body
 
 # What the editor's toolbar offers. The stored body is cleaned by
@@ -108,11 +108,38 @@ class ArticleAdminForm(forms.ModelForm):
                 article_version(self.instance), compress=True
             )
 
+    # Set per request by ArticleAdmin.get_form(): may this user publish,
+    # schedule and unpublish (articles.publish_article)?
+    may_publish = False
+
     def clean(self):
         cleaned_data = super().clean()
+        if not self.may_publish:
+            self.check_visibility_unchanged(cleaned_data)
         if self.instance.pk:
             self.check_not_changed_since_opened(cleaned_data.get("opened_version"))
         return cleaned_data
+
+    def check_visibility_unchanged(self, cleaned_data):
+        """Without the publishing permission, nothing this form does may
+        change whether or when readers see the article: no publishing,
+        scheduling or unpublishing, whichever field is used."""
+        was_published = self.initial.get("status") == ArticleStatus.PUBLISHED
+        status = cleaned_data.get("status")
+        message = gettext(
+            "Veröffentlichen, Planen und Zurückziehen ist dem Chef vom Dienst "
+            "vorbehalten. Setzen Sie den Status auf „In Prüfung“, um den "
+            "Artikel zur Freigabe einzureichen."
+        )
+        if "status" in self.changed_data and ArticleStatus.PUBLISHED in (
+            status,
+            self.initial.get("status"),
+        ):
+            self.add_error("status", forms.ValidationError(message, code="publish"))
+        elif was_published or status == ArticleStatus.PUBLISHED:
+            for name in ("published_at", "unpublish_at"):
+                if name in self.changed_data:
+                    self.add_error(name, forms.ValidationError(message, code="publish"))
 
     def opened_values(self):
         """The article's fields as the editor opened it, or None if the

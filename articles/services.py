@@ -3,13 +3,31 @@ restoring an article's earlier content, tagging articles and keeping the tag
 vocabulary clean. Every change of an article's tags is logged as a
 TagChange."""
 
-from django.core.exceptions import ValidationError
+import logging
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from . import page_cache
 from .cache_keys import article_keys, tagging_keys
-from .models import Article, Tag, TagChange, TaggedArticle, TagRedirect
+from .models import (
+    Article,
+    ArticleStatus,
+    Tag,
+    TagChange,
+    TaggedArticle,
+    TagRedirect,
+)
+from .site_url import absolute_url
+
+logger = logging.getLogger(__name__)
 
 
 def _articles_apply(*, articles, change, user):
@@ -94,6 +112,85 @@ def article_restore_finish(*, article_id, kept, before):
     if before["tags"] != after["tags"]:
         labels.append(str(Article._meta.get_field("tags").verbose_name))
     return labels
+
+
+def publishers():
+    """Active users who may publish (articles.publish_article, through a
+    group such as "Chef vom Dienst", directly, or as superusers)."""
+    permission = Permission.objects.get(
+        content_type__app_label="articles", codename="publish_article"
+    )
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions=permission)
+            | Q(user_permissions=permission)
+            | Q(is_superuser=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _admin_link(article, request):
+    """The article's admin page as an absolute link where one can be made."""
+    path = reverse("admin:articles_article_change", args=[article.pk])
+    try:
+        return absolute_url(path, request)
+    except ImproperlyConfigured:
+        return path
+
+
+def review_requested_notify(*, articles, user, request=None):
+    """Tell every publisher with an e-mail address that `articles` wait for
+    review, one mail each, through Django's mail backend (DJANGO_EMAIL_*).
+    A failing mail server costs the mail, never the editor's save.
+    Returns the number of mails sent."""
+    articles = list(articles)
+    if not articles:
+        return 0
+    lines = [
+        f"- {article.kicker}: {article.title or gettext('(ohne Überschrift)')}\n"
+        f"  {_admin_link(article, request)}"
+        for article in articles
+    ]
+    subject = ngettext(
+        "Zur Prüfung: %(title)s",
+        "Zur Prüfung: %(count)d Artikel",
+        len(articles),
+    ) % {"title": articles[0].title, "count": len(articles)}
+    body = gettext(
+        "%(who)s hat zur Prüfung eingereicht:\n\n%(lines)s\n\n"
+        "Alle Artikel in Prüfung stehen auf der Startseite der Redaktion."
+    ) % {"who": user.get_username() if user else "–", "lines": "\n".join(lines)}
+    messages = [
+        EmailMessage(subject, body, to=[publisher.email])
+        for publisher in publishers().exclude(email="")
+        if user is None or publisher.pk != user.pk
+    ]
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:  # SMTP down, refused, …: the submission stands
+        logger.exception("review notification failed")
+        return 0
+
+
+def articles_submit_for_review(*, articles, user, request=None):
+    """Put each of `articles` that is a draft "In Prüfung" and notify the
+    publishers. Published or archived articles stay as they are (handing
+    them over would take them offline). Returns (submitted, skipped)."""
+    submitted, skipped = [], []
+    for article in articles:
+        if article.status != ArticleStatus.DRAFT:
+            skipped.append(article)
+            continue
+        article.status = ArticleStatus.REVIEW
+        article.last_editor = user
+        article.save()
+        submitted.append(article)
+    review_requested_notify(articles=submitted, user=user, request=request)
+    return submitted, skipped
 
 
 def tags_get_or_create(*, names):

@@ -33,6 +33,7 @@ from tests.factories import (
     make_article,
     make_credit,
     make_municipality,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -345,9 +346,16 @@ def refused(response):
 
 @pytest.mark.parametrize(
     ("role", "allowed"),
-    [("anonymous", False), ("moderator", False), ("editor", True), ("superuser", True)],
+    [
+        ("anonymous", False),
+        ("moderator", False),
+        ("editor", False),
+        ("publisher", True),
+        ("superuser", True),
+    ],
 )
-def test_only_editors_publish_and_unpublish(client, users, role, allowed):
+def test_only_publishers_publish_and_unpublish(client, users, role, allowed):
+    users["publisher"] = make_user(username="chefin", groups=["Chef vom Dienst"])
     draft = make_article(status=ArticleStatus.DRAFT)
     online = make_article()
     before = article_state(draft), article_state(online)

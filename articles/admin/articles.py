@@ -20,7 +20,9 @@ from ..services import (
     article_restore_finish,
     article_tags_set,
     articles_publish,
+    articles_submit_for_review,
     articles_unpublish,
+    review_requested_notify,
 )
 from .base import VersionedAdmin
 
@@ -66,6 +68,21 @@ class StatusFilter(admin.SimpleListFilter):
                 return queryset.filter(status=status)
 
 
+class MineFilter(admin.SimpleListFilter):
+    """ "Meine Artikel": those the user wrote."""
+
+    title = _("Autor")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Meine Artikel"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(author=request.user)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionedAdmin):
     form = ArticleAdminForm
@@ -80,6 +97,7 @@ class ArticleAdmin(VersionedAdmin):
     list_display_links = ["kicker", "title"]
     list_filter = [
         StatusFilter,
+        MineFilter,
         "municipality",
         "municipality__federal_state",
         "tags",
@@ -96,7 +114,7 @@ class ArticleAdmin(VersionedAdmin):
         "created_at",
         "updated_at",
     ]
-    actions = ["publish_now", "unpublish"]
+    actions = ["submit_for_review", "publish_now", "unpublish"]
     fieldsets = [
         (
             None,
@@ -153,6 +171,15 @@ class ArticleAdmin(VersionedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def has_publish_permission(self, request):
+        """Publishing, scheduling and unpublishing: "Chef vom Dienst"."""
+        return request.user.has_perm("articles.publish_article")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_publish = self.has_publish_permission(request)
+        return form
 
     @admin.display(description=_("Status"), ordering="status")
     def status_label(self, obj):
@@ -269,7 +296,28 @@ class ArticleAdmin(VersionedAdmin):
                 clear_needs_tags=False,
             )
 
+    def response_add(self, request, obj, post_url_continue=None):
+        self.notify_if_submitted(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self.notify_if_submitted(request, obj)
+        return super().response_change(request, obj)
+
+    def notify_if_submitted(self, request, obj):
+        """A save that put the article "In Prüfung" tells the publishers."""
+        if getattr(request, "article_submitted", False):
+            review_requested_notify(articles=[obj], user=request.user, request=request)
+            self.message_user(
+                request,
+                gettext("Zur Prüfung eingereicht; der Chef vom Dienst ist informiert."),
+                messages.INFO,
+            )
+
     def save_model(self, request, obj, form, change):
+        request.article_submitted = (
+            obj.status == ArticleStatus.REVIEW and "status" in form.changed_data
+        )
         restore = getattr(request, "article_restore", None)
         if restore is not None:
             restore["changed_on_purpose"] = [
@@ -282,13 +330,38 @@ class ArticleAdmin(VersionedAdmin):
         obj.last_editor = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("Jetzt veröffentlichen"), permissions=["change"])
+    @admin.action(description=_("Zur Prüfung einreichen"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        submitted, skipped = articles_submit_for_review(
+            articles=queryset, user=request.user, request=request
+        )
+        for article in skipped:
+            self.message_user(
+                request,
+                gettext(
+                    "„%(title)s“ ist kein Entwurf (%(status)s) und bleibt, wie er ist."
+                )
+                % {
+                    "title": article.title or f"#{article.pk}",
+                    "status": article.get_status_display(),
+                },
+                messages.WARNING,
+            )
+        if submitted:
+            summary = gettext(
+                "%(count)s Artikel zur Prüfung eingereicht; der Chef vom Dienst "
+                "ist informiert."
+            ) % {"count": len(submitted)}
+            reversion.set_comment(summary)
+            self.message_user(request, summary, messages.SUCCESS)
+
+    @admin.action(description=_("Jetzt veröffentlichen"), permissions=["publish"])
     def publish_now(self, request, queryset):
         outcome = articles_publish(articles=queryset, user=request.user)
         self.report(request, outcome, *PUBLISH_MESSAGES)
 
     @admin.action(
-        description=_("Zurückziehen (wieder Entwurf)"), permissions=["change"]
+        description=_("Zurückziehen (wieder Entwurf)"), permissions=["publish"]
     )
     def unpublish(self, request, queryset):
         outcome = articles_unpublish(articles=queryset, user=request.user)

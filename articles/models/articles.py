@@ -1,6 +1,8 @@
 """Articles: the one rule for what readers may see (ArticleQuerySet.published()),
 every read query built on it, and the article itself with its publishing rules."""
 
+from datetime import timedelta
+
 import reversion
 from django.apps import apps
 from django.conf import settings
@@ -50,15 +52,45 @@ def newest_pks(articles, limit):
     return articles.order_by("-published_at", "-pk").values("pk")[:limit]
 
 
+def published_condition(now):
+    """The one rule for "published" at `now`, as a condition."""
+    return (Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)) & Q(
+        status=ArticleStatus.PUBLISHED, published_at__lte=now
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: status published, publication time reached
         and end of publication (if any) not yet reached."""
+        return self.filter(published_condition(timezone.now()))
+
+    def dashboard(self, *, user, all_reviews, recent_days=7):
+        """The editors' start page: {section: condition} for the user's
+        drafts, what is in review (all of it for publishers, else the
+        user's own), what is scheduled, what was published in the last
+        `recent_days` days, and the tagging queue. dashboard_counts()
+        counts them all in one query."""
         now = timezone.now()
-        return self.filter(
-            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
-            status=ArticleStatus.PUBLISHED,
-            published_at__lte=now,
+        taggings = tagged_articles().objects.filter(content_object=OuterRef("pk"))
+        review = Q(status=ArticleStatus.REVIEW)
+        return {
+            "drafts": Q(status=ArticleStatus.DRAFT, author=user),
+            "review": review if all_reviews else review & Q(author=user),
+            "scheduled": Q(status=ArticleStatus.PUBLISHED, published_at__gt=now),
+            "recent": published_condition(now)
+            & Q(published_at__gte=now - timedelta(days=recent_days)),
+            "tagging": Q(~Exists(taggings)) | Q(needs_tags=True),
+        }
+
+    def dashboard_counts(self, sections):
+        """How many articles each of `sections` ({name: condition}) holds,
+        in one query, whatever the size of the archive."""
+        return self.aggregate(
+            **{
+                name: Count("pk", filter=condition)
+                for name, condition in sections.items()
+            }
         )
 
     def scheduled(self):
