@@ -92,6 +92,7 @@ class ArticleAdmin(VersionedAdmin):
         "municipality",
         "status_label",
         "published_on",
+        "author",
         "tag_list",
     ]
     list_display_links = ["kicker", "title"]
@@ -102,8 +103,8 @@ class ArticleAdmin(VersionedAdmin):
         "municipality__federal_state",
         "tags",
     ]
-    list_select_related = ["municipality"]
-    search_fields = ["kicker", "title", "lead"]
+    list_select_related = ["municipality", "author"]
+    search_fields = ["kicker", "title", "lead", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["municipality", "image_credit"]

@@ -14,6 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -497,6 +498,18 @@ class Article(models.Model):
 
     def clean(self):
         self.fill_defaults()
+        # The body editor sends "<p></p>" for an empty text.
+        if not any(
+            strip_tags(str(getattr(self, name) or "")).strip()
+            for name in self.TEXT_FIELDS
+        ) and not (self.image or self.municipality_id):
+            raise ValidationError(
+                _(
+                    "Der Artikel ist noch leer: bitte mindestens eine Überschrift, "
+                    "eine Dachzeile, einen Vorspann oder Text eingeben."
+                ),
+                code="empty",
+            )
         if self.status == ArticleStatus.PUBLISHED:
             self.check_publishable()
         if self.unpublish_at and self.published_at:
