@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core import signing
 from django.db import models
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext
@@ -99,6 +100,10 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = "__all__"
 
+    # Set per request by ArticleAdmin.get_form(): the input of an automatic
+    # save the editor chose to restore, as the browser posted it.
+    restored_input = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = []
@@ -107,6 +112,23 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["opened_content"] = OPENED.sign_object(
                 article_version(self.instance), compress=True
             )
+        if self.restored_input and not self.is_bound:
+            self.restore_input(self.restored_input)
+
+    def restore_input(self, data):
+        """Show `data` (posted fields, saved automatically) in the form.
+        The version it was typed against comes back too, so that saving
+        merges with what others saved meanwhile (see merge())."""
+        query = QueryDict(mutable=True)
+        for name, value in data.items():
+            query.setlist(name, value if isinstance(value, list) else [value])
+        for name, field in self.fields.items():
+            if name == "image":
+                continue
+            html_name = self.add_prefix(name)
+            if html_name in query or f"{html_name}_0" in query:
+                value = field.widget.value_from_datadict(query, {}, html_name)
+                self.initial[name] = value
 
     # Set per request by ArticleAdmin.get_form(): may this user publish,
     # schedule and unpublish (articles.publish_article)?

@@ -18,8 +18,10 @@ from django.utils.translation import gettext, ngettext
 from . import page_cache
 from .cache_keys import article_keys, tagging_keys
 from .models import (
+    EDITING_SEEN_WITHIN,
     Article,
     ArticleStatus,
+    EditingDraft,
     Tag,
     TagChange,
     TaggedArticle,
@@ -191,6 +193,35 @@ def articles_submit_for_review(*, articles, user, request=None):
         submitted.append(article)
     review_requested_notify(articles=submitted, user=user, request=request)
     return submitted, skipped
+
+
+def _editing_draft(*, user, article):
+    draft = EditingDraft.objects.filter(user=user, article=article).first()
+    return draft or EditingDraft(user=user, article=article)
+
+
+@transaction.atomic
+def editing_seen(*, user, article, data=None):
+    """Record that `user` has `article`'s form (None: a new article's) open
+    now; with `data`, also keep their input as the automatic save. A form
+    not seen for EDITING_SEEN_WITHIN counts as opened anew."""
+    now = timezone.now()
+    draft = _editing_draft(user=user, article=article)
+    if draft.pk is None or draft.seen_at < now - EDITING_SEEN_WITHIN:
+        draft.opened_at = now
+    draft.seen_at = now
+    if data is not None:
+        draft.data, draft.saved_at = data, now
+    draft.save()
+    return draft
+
+
+def editing_finished(*, user, article):
+    """The user saved: their automatic save is obsolete (a new article's
+    too, which the save has just created)."""
+    EditingDraft.objects.filter(
+        Q(article=article) | Q(article__isnull=True), user=user
+    ).delete()
 
 
 def tags_get_or_create(*, names):

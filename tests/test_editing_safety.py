@@ -2,6 +2,8 @@
 conflict check, and the conflict screen shows both sides field by field
 and merges what only the other side changed."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -146,3 +148,85 @@ def test_leaving_the_form_with_unsaved_edits_asks_first(live_site, page):
     page.get_by_role("link", name="Start").click()
     expect(page).to_have_url(f"{live_site.url}/admin/")
     assert dialogs == ["beforeunload"]  # saved: no question
+
+
+# Automatic saves and "someone is editing"
+
+AUTOSAVE = reverse("admin:articles_article_autosave")
+
+
+def test_typed_input_is_saved_automatically_and_restored_by_its_editor():
+    client, _user = logged_in("autor")
+    article = make_article(title="Gespeichert")
+    opened = admin_form_data(client.get(change_url(article)))
+    response = client.post(
+        AUTOSAVE, opened | {"article": article.pk, "title": "Getippt, ungespeichert"}
+    )
+    assert response.status_code == 204
+
+    # The browser crashed; the editor opens the article again.
+    page = client.get(change_url(article))
+    assert page.context["own_draft"] is not None
+    assert "Eingaben wiederherstellen" in page.content.decode()
+    restored = client.get(change_url(article), {"autosave": "1"})
+    form = restored.context["adminform"].form
+    assert form["title"].value() == "Getippt, ungespeichert"
+    assert (
+        client.post(change_url(article), admin_form_data(restored)).status_code == 302
+    )
+    article.refresh_from_db()
+    assert article.title == "Getippt, ungespeichert"
+    assert client.get(change_url(article)).context["own_draft"] is None
+
+
+def test_a_new_articles_input_is_saved_automatically():
+    client, _user = logged_in("neu")
+    add = reverse("admin:articles_article_add")
+    client.post(AUTOSAVE, {"article": "", "title": "Noch ohne Speichern"})
+    restored = client.get(add, {"autosave": "1"})
+    assert restored.context["adminform"].form["title"].value() == "Noch ohne Speichern"
+
+
+def test_others_see_who_has_the_article_open_and_since_when():
+    anna, _ = logged_in("anna")
+    ben, _ = logged_in("ben")
+    article = make_article()
+    anna.get(change_url(article))
+    page = ben.get(change_url(article))
+    [other] = page.context["editing_others"]
+    assert other.user.username == "anna"
+    assert "anna hat diesen Artikel ebenfalls geöffnet, seit" in page.content.decode()
+    assert anna.get(change_url(article)).context["editing_others"][0].user == (
+        other.user.__class__.objects.get(username="ben")
+    )
+
+
+def test_autosave_of_an_article_one_may_not_change_is_refused(moderator_client):
+    article = make_article()
+    response = moderator_client.post(AUTOSAVE, {"article": article.pk, "title": "x"})
+    assert response.status_code == 403
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(serialized_rollback=True)
+def test_browser_saves_input_automatically(live_site, page):
+    editor = make_user(username="auto", groups=["Redaktion"])
+    article = make_article(title="Vorher")
+    page.goto(f"{live_site.url}/admin/")
+    page.get_by_label("Benutzername").fill(editor.username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(f"{live_site.url}{change_url(article)}")
+    page.get_by_label("Überschrift").fill("Nach dem Absturz noch da")
+    page.evaluate("window.articleAutosave()")
+    expect(page.locator("#autosave-status")).to_contain_text("Automatisch gesichert")
+    page.context.close()  # the browser "crashes"
+
+    draft = article.editing_drafts.get()
+    assert draft.data["title"] == "Nach dem Absturz noch da"
+
+
+def test_the_page_reports_at_least_every_30_seconds():
+    script = (Path(__file__).parents[1] / "static/articles/js/autosave.js").read_text()
+    seconds = int(script.split("AUTOSAVE_SECONDS = ")[1].split(";")[0])
+    assert seconds <= 30

@@ -231,6 +231,7 @@ def test_lists_never_count_and_show_a_new_page_at_once(
 # must either register with @shown_to_readers or be listed here.
 NOT_SHOWN_TO_READERS = {
     "articles.tagchange": "the log of tag changes is read by editors only",
+    "articles.editingdraft": "open forms and their automatic saves: editors only",
 }
 
 # How to make a row of each model shown to readers, for the test below.

@@ -236,7 +236,7 @@ def url_for(model, view, objects):
     name = f"admin:{model.replace('.', '_')}_{view}"
     if view.startswith("do:"):
         return reverse(name.split("do:")[0] + "changelist")
-    if view in ("changelist", "add", "recoverlist"):
+    if view in ("changelist", "add", "recoverlist", "autosave"):
         return reverse(name)
     if view == "recover":
         return reverse(name, args=[deleted[model].pk])

@@ -3,8 +3,10 @@
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -13,7 +15,7 @@ from js_asset.media import Media
 from reversion.models import Version
 
 from ..forms import ArticleAdminForm
-from ..models import Article, ArticleStatus
+from ..models import Article, ArticleStatus, EditingDraft
 from ..services import (
     article_content,
     article_kept_on_restore,
@@ -22,6 +24,8 @@ from ..services import (
     articles_publish,
     articles_submit_for_review,
     articles_unpublish,
+    editing_finished,
+    editing_seen,
     review_requested_notify,
 )
 from .base import VersionedAdmin
@@ -168,6 +172,8 @@ class ArticleAdmin(VersionedAdmin):
             "articles/js/german_slug.js",
             # Warns before leaving with unsaved edits.
             "articles/js/unsaved_changes.js",
+            # Saves input automatically, reports that the form is open.
+            "articles/js/autosave.js",
         ]
 
     def get_queryset(self, request):
@@ -180,7 +186,88 @@ class ArticleAdmin(VersionedAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.may_publish = self.has_publish_permission(request)
+        form.restored_input = None
+        if request.method == "GET" and "autosave" in request.GET:
+            draft = self.own_draft(request, obj)
+            form.restored_input = draft.data if draft else None
         return form
+
+    # Autosave and "someone is editing": the form's page reports every
+    # AUTOSAVE_SECONDS (static/articles/js/autosave.js), with its input
+    # when it changed.
+
+    def get_urls(self):
+        autosave = path(
+            "autosave/",
+            self.admin_site.admin_view(self.autosave_view),
+            name="articles_article_autosave",
+        )
+        return [autosave, *super().get_urls()]
+
+    def autosave_view(self, request):
+        """POST article=<pk or empty>, the form's fields, and heartbeat=1
+        when only presence is reported. 204."""
+        if not (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = None
+        if request.POST.get("article"):
+            article = self.get_object(request, request.POST["article"])
+            if article is None or not self.has_change_permission(request, article):
+                raise PermissionDenied
+        data = None
+        if "heartbeat" not in request.POST:
+            data = {
+                name: values if len(values) > 1 else values[0]
+                for name, values in request.POST.lists()
+                if name not in ("csrfmiddlewaretoken", "article")
+            }
+        editing_seen(user=request.user, article=article, data=data)
+        return HttpResponse(status=204)
+
+    def own_draft(self, request, obj):
+        """The user's automatic save of `obj` (None: a new article), if it
+        holds input newer than the article's last save."""
+        draft = EditingDraft.objects.filter(
+            user=request.user, article=obj, saved_at__isnull=False
+        ).first()
+        if draft is None or (obj is not None and draft.saved_at <= obj.updated_at):
+            return None
+        return draft
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if request.method == "GET" and not getattr(request, "article_restore", None):
+            article = (
+                self.get_object(request, unquote(object_id)) if object_id else None
+            )
+            if article is not None or object_id is None:
+                extra_context.update(self.editing_context(request, article))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def editing_context(self, request, article):
+        """Who else has this article open, the user's own automatic save,
+        and where the page reports to."""
+        others = []
+        if article is not None:
+            others = list(
+                EditingDraft.objects.open_now()
+                .filter(article=article)
+                .exclude(user=request.user)
+                .select_related("user")
+            )
+            editing_seen(user=request.user, article=article)
+        return {
+            "editing_others": others,
+            "own_draft": None
+            if "autosave" in request.GET
+            else self.own_draft(request, article),
+            "autosave_url": reverse("admin:articles_article_autosave"),
+            "autosave_article": article.pk if article else "",
+        }
 
     @admin.display(description=_("Status"), ordering="status")
     def status_label(self, obj):
@@ -298,10 +385,12 @@ class ArticleAdmin(VersionedAdmin):
             )
 
     def response_add(self, request, obj, post_url_continue=None):
+        editing_finished(user=request.user, article=obj)
         self.notify_if_submitted(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
+        editing_finished(user=request.user, article=obj)
         self.notify_if_submitted(request, obj)
         return super().response_change(request, obj)
 

@@ -11,6 +11,7 @@ from .articles import (
     ArticleStatus,
 )
 from .credits import ImageCredit
+from .editing import EDITING_SEEN_WITHIN, EditingDraft
 from .pages import Page
 from .places import FederalState, Municipality, MunicipalityKind
 from .tagging import ArticleTagging, Tag, TagChange, TaggedArticle, TagRedirect
@@ -24,6 +25,8 @@ __all__ = [
     "ArticleRedirect",
     "ArticleStatus",
     "ArticleTagging",
+    "EDITING_SEEN_WITHIN",
+    "EditingDraft",
     "FederalState",
     "ImageCredit",
     "Municipality",

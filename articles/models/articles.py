@@ -498,11 +498,9 @@ class Article(models.Model):
 
     def clean(self):
         self.fill_defaults()
-        # The body editor sends "<p></p>" for an empty text.
-        if not any(
-            strip_tags(str(getattr(self, name) or "")).strip()
-            for name in self.TEXT_FIELDS
-        ) and not (self.image or self.municipality_id):
+        if self.status == ArticleStatus.PUBLISHED:
+            self.check_publishable()  # names each missing field
+        elif self.is_empty():
             raise ValidationError(
                 _(
                     "Der Artikel ist noch leer: bitte mindestens eine Überschrift, "
@@ -510,8 +508,6 @@ class Article(models.Model):
                 ),
                 code="empty",
             )
-        if self.status == ArticleStatus.PUBLISHED:
-            self.check_publishable()
         if self.unpublish_at and self.published_at:
             if self.unpublish_at <= self.published_at:
                 raise ValidationError(
@@ -523,6 +519,14 @@ class Article(models.Model):
                     },
                     code="unpublish_before_publish",
                 )
+
+    def is_empty(self):
+        """No text, no photo, no municipality: nothing worth a draft. The
+        body editor sends "<p></p>" for an empty text."""
+        return not any(
+            strip_tags(str(getattr(self, name) or "")).strip()
+            for name in self.TEXT_FIELDS
+        ) and not (self.image or self.municipality_id)
 
     def check_publishable(self):
         """What readers need; drafts may lack it, a published article may not."""
