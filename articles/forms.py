@@ -1,8 +1,12 @@
 import datetime
+import uuid
+from pathlib import PurePosixPath
 
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core import signing
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import models
 from django.http import QueryDict
 from django.utils import formats, timezone
@@ -50,6 +54,7 @@ MERGED_FIELDS = (
 # Signs the opened version the form carries; without a timestamp, so that an
 # unchanged form does not count the field as changed.
 OPENED = signing.Signer(salt="articles.forms.opened_content")
+STASH = signing.Signer(salt="articles.forms.stashed_image")
 
 
 def comparable(name, value):
@@ -95,11 +100,15 @@ class ArticleAdminForm(forms.ModelForm):
     )
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
     opened_content = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A photo chosen before a refused save, kept in the media storage under
+    # stash/ (signed name), so that the next save takes it along.
+    stashed_image = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
         fields = "__all__"
 
+    stashed_photo_url = None
     # Set per request by ArticleAdmin.get_form(): the input of an automatic
     # save the editor chose to restore, as the browser posted it.
     restored_input = None
@@ -136,11 +145,59 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self.use_stashed_photo(cleaned_data)
         if not self.may_publish:
             self.check_visibility_unchanged(cleaned_data)
         if self.instance.pk:
             self.check_not_changed_since_opened(cleaned_data.get("opened_version"))
         return cleaned_data
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self._errors:
+            self.keep_chosen_photo()
+
+    def stashed_photo_name(self):
+        """The stored name of the photo kept from a refused save, or None."""
+        token = self.data.get(self.add_prefix("stashed_image"), "")
+        try:
+            return STASH.unsign(token) if token else None
+        except signing.BadSignature:
+            return None
+
+    def use_stashed_photo(self, cleaned_data):
+        """Without a new upload (and unless cleared), the kept photo is the
+        one this save takes along."""
+        name = self.stashed_photo_name()
+        if name is None or self.add_prefix("image") in self.files:
+            return
+        if cleaned_data.get("image") is False or not default_storage.exists(name):
+            return
+        cleaned_data["image"] = File(
+            default_storage.open(name), name=PurePosixPath(name).name
+        )
+
+    def keep_chosen_photo(self):
+        """The save was refused: keep a newly chosen, valid photo in the
+        media storage and carry its name in the form, with a thumbnail URL
+        (stashed_photo_url) for the page."""
+        upload = self.files.get(self.add_prefix("image"))
+        name = self.stashed_photo_name()
+        if upload is not None and "image" not in self._errors:
+            upload.seek(0)
+            name = default_storage.save(
+                f"stash/{uuid.uuid4().hex}/{PurePosixPath(upload.name).name}", upload
+            )
+            self.data = self.data.copy()
+            self.data[self.add_prefix("stashed_image")] = STASH.sign(name)
+        if name is not None:
+            self.stashed_photo_url = default_storage.url(name)
+
+    def discard_stashed_photo(self):
+        """After a successful save, the kept copy is no longer needed."""
+        name = self.stashed_photo_name()
+        if name is not None:
+            default_storage.delete(name)
 
     def check_visibility_unchanged(self, cleaned_data):
         """Without the publishing permission, nothing this form does may

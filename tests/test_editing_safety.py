@@ -5,13 +5,22 @@ and merges what only the other side changed."""
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.services import article_tags_set
-from tests.factories import PASSWORD, admin_form_data, make_article, make_user
+from tests.factories import (
+    PASSWORD,
+    admin_form_data,
+    article_form,
+    make_article,
+    make_credit,
+    make_jpeg,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +239,68 @@ def test_the_page_reports_at_least_every_30_seconds():
     script = (Path(__file__).parents[1] / "static/articles/js/autosave.js").read_text()
     seconds = int(script.split("AUTOSAVE_SECONDS = ")[1].split(";")[0])
     assert seconds <= 30
+
+
+# A photo chosen before a refused save is kept
+
+
+def test_a_photo_chosen_before_a_refused_save_is_saved_with_the_next(admin_client):
+    add = reverse("admin:articles_article_add")
+    credit = make_credit()
+    refused = admin_client.post(add, article_form(image=make_jpeg("rathaus.jpg")))
+    assert refused.status_code == 200  # no alt text, no credit
+    form = refused.context["adminform"].form
+    assert form.stashed_photo_url
+    assert 'id="stashed-photo"' in refused.content.decode()
+    assert not Article.objects.exists()
+
+    data = admin_form_data(refused) | {
+        "alt_text": "Das Rathaus",
+        "image_credit": credit.pk,
+    }
+    saved = admin_client.post(add, data)
+    assert saved.status_code == 302
+    article = Article.objects.get()
+    assert article.image.name.startswith("articles/")
+    assert article.image.name.endswith(".jpg")
+    assert article.image_width == 800
+    assert article.renditions
+    assert not default_storage.exists(form.stashed_photo_name())
+
+
+def test_a_forged_stash_name_is_ignored(admin_client):
+    add = reverse("admin:articles_article_add")
+    data = article_form(status="draft", stashed_image="articles/fremd.jpg:forged")
+    assert admin_client.post(add, data).status_code == 302
+    assert not Article.objects.get().image
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(serialized_rollback=True)
+def test_refused_save_keeps_the_photo_in_the_browser(live_site, page, tmp_path):
+    publisher = make_user(username="cvd-foto", groups=["Chef vom Dienst"])
+    make_credit(creator="victor69")
+    photo = tmp_path / "rathaus.jpg"
+    photo.write_bytes(make_jpeg().read())
+    page.goto(f"{live_site.url}/admin/")
+    page.get_by_label("Benutzername").fill(publisher.username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(f"{live_site.url}{reverse('admin:articles_article_add')}")
+    page.get_by_label("Dachzeile").fill("Essen")
+    page.get_by_label("Überschrift").fill("Rathaus digital")
+    page.get_by_label("Vorspann").fill("Das Rathaus wird digital.")
+    page.locator("#id_image").set_input_files(photo)
+    page.get_by_label("Status").select_option("published")
+    page.get_by_role("button", name="Sichern", exact=True).click()
+
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator("#stashed-photo img")).to_be_visible()
+    page.get_by_label("Alternativtext").fill("Das Rathaus von Essen")
+    page.locator(".field-image_credit .select2-selection").click()
+    page.locator(".select2-search__field").fill("victor")
+    page.locator(".select2-results__option", has_text="victor69").click()
+    page.get_by_role("button", name="Sichern", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich hinzugefügt")
+    article = Article.objects.get()
+    assert article.image and article.alt_text == "Das Rathaus von Essen"

@@ -135,7 +135,18 @@ class ArticleAdmin(VersionedAdmin):
                 ]
             },
         ),
-        (_("Foto"), {"fields": ["image", "alt_text", "caption", "image_credit"]}),
+        (
+            _("Foto"),
+            {
+                "fields": [
+                    "image",
+                    "stashed_image",
+                    "alt_text",
+                    "caption",
+                    "image_credit",
+                ]
+            },
+        ),
         (
             _("Veröffentlichung"),
             {
@@ -419,6 +430,7 @@ class ArticleAdmin(VersionedAdmin):
             obj.author = request.user
         obj.last_editor = request.user
         super().save_model(request, obj, form, change)
+        form.discard_stashed_photo()
 
     @admin.action(description=_("Zur Prüfung einreichen"), permissions=["change"])
     def submit_for_review(self, request, queryset):
