@@ -158,10 +158,9 @@ def test_editor_restores_a_published_article_from_the_comparison(
     page.goto(
         f"{live_site.url}{reverse('admin:articles_article_history', args=[article.pk])}"
     )
-    page.locator("#change-history input[type=submit]").click()
+    page.get_by_role("button", name="Vergleichen").click()
     expect(page.locator("#content")).to_contain_text("Zweite Fassung")
-    first = Version.objects.get_for_object(article).order_by("pk").first()
-    page.locator(f"a[href='{revision_url(article, first)}']").first.click()
+    page.get_by_role("link", name="Alte Fassung wiederherstellen").click()
     expect(page.get_by_label("Überschrift")).to_have_value("Erste Fassung")
     page.get_by_role("button", name="Sichern", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text(
@@ -171,3 +170,54 @@ def test_editor_restores_a_published_article_from_the_comparison(
     assert article.title == "Erste Fassung"
     assert article.status == ArticleStatus.PUBLISHED
     assert reader_page.goto(f"{live_site.url}/artikel/stadt-startet/").status == 200
+
+
+# The comparison
+
+
+def test_comparison_shows_word_level_changes_and_tags_in_german(admin_client):
+    article = make_article(
+        title="Stadt startet Kanal",
+        body="<p>Die Stadt Essen startet heute einen Kanal.</p>",
+        tags=["TikTok"],
+    )
+    save(admin_client, article)
+    save(
+        admin_client,
+        article,
+        body="<p>Die Stadt Essen startet morgen einen Kanal.</p>",
+        tags="TikTok, Jugend",
+    )
+    first, second = Version.objects.get_for_object(article).order_by("pk")
+    response = admin_client.get(
+        reverse("admin:articles_article_compare", args=[article.pk]),
+        {"version_id1": second.pk, "version_id2": first.pk},
+    )
+    page = response.content.decode()
+    assert "Fassungen vergleichen" in page
+    assert "<del>heute</del> <ins>morgen</ins>" in page
+    assert "&lt;p&gt;" not in page and "<p>Die Stadt" not in page
+    assert response.context["tags"]["added"] == ["Jugend"]
+    assert 'id="comparison-tags"' in page
+    assert f'href="{revision_url(article, first)}"' in page  # restore: part 1
+    assert response.context["rows"][0]["label"] == "Text"
+
+
+def test_comparison_needs_two_versions_of_this_article(admin_client):
+    article = make_article()
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    assert admin_client.get(url).status_code == 404
+    assert (
+        admin_client.get(url, {"version_id1": "x", "version_id2": 1}).status_code == 404
+    )
+
+
+def test_history_labels_the_comparison_in_german(admin_client):
+    article = make_article()
+    save(admin_client, article)
+    save(admin_client, article, title="Neu")
+    page = admin_client.get(
+        reverse("admin:articles_article_history", args=[article.pk])
+    ).content.decode()
+    assert 'value="Vergleichen"' in page
+    assert 'aria-label="Fassung vom' in page

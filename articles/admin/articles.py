@@ -4,8 +4,9 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from js_asset.media import Media
 from reversion.models import Version
 
+from ..comparison import compare_versions
 from ..forms import ArticleAdminForm
 from ..models import Article, ArticleStatus, EditingDraft
 from ..services import (
@@ -320,6 +322,39 @@ class ArticleAdmin(VersionedAdmin):
         # response's CSP nonce, which Django 5.2's admin does not do itself.
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        """Two versions in German: word-level differences of the visible
+        text, tag changes, and restoring the older one (see below)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        try:
+            ids = sorted(
+                int(request.GET[name]) for name in ("version_id1", "version_id2")
+            )
+        except (KeyError, ValueError):
+            raise Http404 from None
+        versions = Version.objects.get_for_object(article)
+        old = get_object_or_404(versions, pk=ids[0])
+        new = get_object_or_404(versions, pk=ids[1])
+        rows, tags = compare_versions(old, new)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Fassungen vergleichen"),
+            "original": article,
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "tags": tags,
+            "history_url": reverse("admin:articles_article_history", args=[article.pk]),
+            "restore_url": reverse(
+                "admin:articles_article_revision", args=[article.pk, old.pk]
+            ),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     # Restoring a version ("Geschichte" or the comparison): reversion writes
     # the old version over the article, then runs the change form on it. We
