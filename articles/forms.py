@@ -33,6 +33,9 @@ BODY_EDITOR = {
         "ListItem": True,
         "Blockquote": True,
         "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        # Spell checking stays on (the editor turns it off by default);
+        # articles/js/editor_de.js sets lang="de".
+        "NoSpellCheck": False,
     }
 }
 
@@ -123,6 +126,22 @@ class ArticleAdminForm(forms.ModelForm):
             )
         if self.restored_input and not self.is_bound:
             self.restore_input(self.restored_input)
+        self.label_date_and_time()
+
+    def label_date_and_time(self):
+        """Name the date and the time input of each split date field (the
+        admin shows "Datum:" and "Zeit:" as text, not as labels)."""
+        for name in ("published_at", "unpublish_at"):
+            field = self.fields.get(name)
+            if field is None or not isinstance(field.widget, forms.MultiWidget):
+                continue
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = gettext("%(field)s: Datum") % {
+                "field": field.label
+            }
+            time.attrs["aria-label"] = gettext("%(field)s: Uhrzeit") % {
+                "field": field.label
+            }
 
     def restore_input(self, data):
         """Show `data` (posted fields, saved automatically) in the form.

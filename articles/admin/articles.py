@@ -187,7 +187,10 @@ class ArticleAdmin(VersionedAdmin):
             "articles/js/unsaved_changes.js",
             # Saves input automatically, reports that the form is open.
             "articles/js/autosave.js",
+            # The body editor in German, with spell checking and a name.
+            "articles/js/editor_de.js",
         ]
+        css = {"all": ["articles/css/admin.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")

@@ -159,6 +159,10 @@ class ArticleTaggingAdmin(admin.ModelAdmin):
     form on which only the tags can be edited."""
 
     form = ArticleTaggingForm
+
+    class Media:
+        css = {"all": ["articles/css/admin.css"]}  # focus, breadcrumbs
+
     list_display = [
         "title",
         "kicker",
