@@ -210,6 +210,15 @@ def test_others_see_who_has_the_article_open_and_since_when():
     )
 
 
+def test_a_moderator_viewing_the_article_is_not_reported_as_editing(
+    moderator_client,
+):
+    editor_client, _ = logged_in("eddi")
+    article = make_article()
+    moderator_client.get(change_url(article))
+    assert editor_client.get(change_url(article)).context["editing_others"] == []
+
+
 def test_autosave_of_an_article_one_may_not_change_is_refused(moderator_client):
     article = make_article()
     response = moderator_client.post(AUTOSAVE, {"article": article.pk, "title": "x"})

@@ -275,7 +275,8 @@ class ArticleAdmin(VersionedAdmin):
                 .exclude(user=request.user)
                 .select_related("user")
             )
-            editing_seen(user=request.user, article=article)
+            if self.has_change_permission(request, article):  # not mere viewers
+                editing_seen(user=request.user, article=article)
         return {
             "editing_others": others,
             "own_draft": None
