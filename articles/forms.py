@@ -1,3 +1,7 @@
+import datetime
+import uuid
+from pathlib import PurePosixPath
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import (
@@ -5,8 +9,13 @@ from django.contrib.admin.widgets import (
     AutocompleteSelect,
     ForeignKeyRawIdWidget,
 )
+from django.core import signing
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import models
+from django.http import QueryDict
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
@@ -14,6 +23,7 @@ from taggit.forms import TagField, TagWidget
 
 from .models import (
     Article,
+    ArticleStatus,
     ArticleTagging,
     Frequency,
     ImageCredit,
@@ -24,6 +34,7 @@ from .models import (
 )
 from .newsletters import CONSENT_TEXT
 from .photos import check_upload
+from .text import clean_body
 
 # What the editor's toolbar offers. The stored body is cleaned by
 # articles.text.clean_body() on save, whatever the browser sends.
@@ -39,6 +50,9 @@ BODY_EDITOR = {
         "ListItem": True,
         "Blockquote": True,
         "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        # Spell checking stays on (the editor turns it off by default);
+        # articles/js/editor_de.js sets lang="de".
+        "NoSpellCheck": False,
     }
 }
 
@@ -65,12 +79,61 @@ class PhotoRawIdWidget(ForeignKeyRawIdWidget):
 PHOTO_FIELDS = {"alt_text": "alt_text", "caption": "caption", "image_credit": "credit"}
 
 
+# What the conflict check merges field by field (the photo file itself is
+# not merged: a new upload is always the editor's own choice).
+MERGED_FIELDS = (
+    "municipality",
+    *Article.TEXT_FIELDS,
+    "photo",
+    *Article.VISIBILITY_FIELDS,
+    "needs_tags",
+    "tags",
+)
+
+
+# Signs the opened version the form carries; without a timestamp, so that an
+# unchanged form does not count the field as changed.
+OPENED = signing.Signer(salt="articles.forms.opened_content")
+STASH = signing.Signer(salt="articles.forms.stashed_image")
+
+
+def comparable(name, value):
+    """`value` of the field `name` in one form for comparing versions: a
+    related row as its pk, a time to the second, tags as sorted names, the
+    body as it would be stored."""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(microsecond=0).isoformat()
+    if name == "tags":
+        return ", ".join(sorted(getattr(tag, "name", tag) for tag in value or ()))
+    if name == "body":
+        return clean_body(value or "")
+    if value is None:
+        return ""
+    return str(value)
+
+
+def article_version(article):
+    """The merged fields of a stored article, as comparable() strings."""
+    values = {
+        name: getattr(article, Article._meta.get_field(name).attname)
+        for name in MERGED_FIELDS
+        if name != "tags"
+    }
+    values["tags"] = list(article.tags.all())
+    return {name: comparable(name, value) for name, value in values.items()}
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The editors' form: a WYSIWYG body, optimistic locking, and the photo.
 
     `opened_version` carries the article's `updated_at` as the editor opened
-    it; a save over a newer version is refused, and the editor's input stays
-    in the form.
+    it, `opened_content` its fields then (signed). A save over a newer
+    version is refused and the form shows, field by field, what the other
+    side changed beside the editor's input; fields only the other side
+    changed are taken over into the form, so that saving again merges
+    instead of overwriting (a three-way merge against the opened version).
 
     The photo is either picked from the library (`photo`) or uploaded here
     (`image`, which makes a new library photo). Alt text, caption and credit
@@ -97,6 +160,10 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         widget=AutocompleteSelect(Photo._meta.get_field("credit"), admin.site),
     )
+    opened_content = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A photo chosen before a refused save, kept in the media storage under
+    # stash/ (signed name), so that the next save takes it along.
+    stashed_image = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
@@ -107,14 +174,26 @@ class ArticleAdminForm(forms.ModelForm):
             )
         }
 
+    stashed_photo_url = None
+    # Set per request by ArticleAdmin.get_form(): the input of an automatic
+    # save the editor chose to restore, as the browser posted it.
+    restored_input = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.conflict = []
         if self.instance.pk:
             self.initial["opened_version"] = self.instance.updated_at.isoformat()
+            self.initial["opened_content"] = OPENED.sign_object(
+                article_version(self.instance), compress=True
+            )
         if self.instance.photo_id:
             photo = self.instance.photo
             for form_field, photo_field in PHOTO_FIELDS.items():
                 self.initial.setdefault(form_field, getattr(photo, photo_field))
+        if self.restored_input and not self.is_bound:
+            self.restore_input(self.restored_input)
+        self.label_date_and_time()
 
     def clean_image(self):
         upload = self.cleaned_data["image"]
@@ -122,8 +201,45 @@ class ArticleAdminForm(forms.ModelForm):
             check_upload(upload)
         return upload
 
+    def label_date_and_time(self):
+        """Name the date and the time input of each split date field (the
+        admin shows "Datum:" and "Zeit:" as text, not as labels)."""
+        for name in ("published_at", "unpublish_at"):
+            field = self.fields.get(name)
+            if field is None or not isinstance(field.widget, forms.MultiWidget):
+                continue
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = gettext("%(field)s: Datum") % {
+                "field": field.label
+            }
+            time.attrs["aria-label"] = gettext("%(field)s: Uhrzeit") % {
+                "field": field.label
+            }
+
+    def restore_input(self, data):
+        """Show `data` (posted fields, saved automatically) in the form.
+        The version it was typed against comes back too, so that saving
+        merges with what others saved meanwhile (see merge())."""
+        query = QueryDict(mutable=True)
+        for name, value in data.items():
+            query.setlist(name, value if isinstance(value, list) else [value])
+        for name, field in self.fields.items():
+            if name == "image":
+                continue
+            html_name = self.add_prefix(name)
+            if html_name in query or f"{html_name}_0" in query:
+                value = field.widget.value_from_datadict(query, {}, html_name)
+                self.initial[name] = value
+
+    # Set per request by ArticleAdmin.get_form(): may this user publish,
+    # schedule and unpublish (articles.publish_article)?
+    may_publish = False
+
     def clean(self):
         cleaned_data = super().clean()
+        self.use_stashed_photo(cleaned_data)
+        if not self.may_publish:
+            self.check_visibility_unchanged(cleaned_data)
         if self.instance.pk:
             self.check_not_changed_since_opened(cleaned_data.get("opened_version"))
         return cleaned_data
@@ -166,34 +282,195 @@ class ArticleAdminForm(forms.ModelForm):
             photo.save(update_fields=list(PHOTO_FIELDS.values()))
         self.instance.photo = photo
 
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self._errors:
+            self.keep_chosen_photo()
+
+    def stashed_photo_name(self):
+        """The stored name of the photo kept from a refused save, or None."""
+        token = self.data.get(self.add_prefix("stashed_image"), "")
+        try:
+            return STASH.unsign(token) if token else None
+        except signing.BadSignature:
+            return None
+
+    def use_stashed_photo(self, cleaned_data):
+        """Without a new upload (and unless cleared), the kept photo is the
+        one this save takes along."""
+        name = self.stashed_photo_name()
+        if name is None or self.add_prefix("image") in self.files:
+            return
+        if cleaned_data.get("image") is False or not default_storage.exists(name):
+            return
+        cleaned_data["image"] = File(
+            default_storage.open(name), name=PurePosixPath(name).name
+        )
+
+    def keep_chosen_photo(self):
+        """The save was refused: keep a newly chosen, valid photo in the
+        media storage and carry its name in the form, with a thumbnail URL
+        (stashed_photo_url) for the page."""
+        upload = self.files.get(self.add_prefix("image"))
+        name = self.stashed_photo_name()
+        if upload is not None and "image" not in self._errors:
+            upload.seek(0)
+            name = default_storage.save(
+                f"stash/{uuid.uuid4().hex}/{PurePosixPath(upload.name).name}", upload
+            )
+            self.data = self.data.copy()
+            self.data[self.add_prefix("stashed_image")] = STASH.sign(name)
+        if name is not None:
+            self.stashed_photo_url = default_storage.url(name)
+
+    def discard_stashed_photo(self):
+        """After a successful save, the kept copy is no longer needed."""
+        name = self.stashed_photo_name()
+        if name is not None:
+            default_storage.delete(name)
+
+    def check_visibility_unchanged(self, cleaned_data):
+        """Without the publishing permission, nothing this form does may
+        change whether or when readers see the article: no publishing,
+        scheduling or unpublishing, whichever field is used."""
+        was_published = self.initial.get("status") == ArticleStatus.PUBLISHED
+        status = cleaned_data.get("status")
+        message = gettext(
+            "Veröffentlichen, Planen und Zurückziehen ist dem Chef vom Dienst "
+            "vorbehalten. Setzen Sie den Status auf „In Prüfung“, um den "
+            "Artikel zur Freigabe einzureichen."
+        )
+        if "status" in self.changed_data and ArticleStatus.PUBLISHED in (
+            status,
+            self.initial.get("status"),
+        ):
+            self.add_error("status", forms.ValidationError(message, code="publish"))
+        elif was_published or status == ArticleStatus.PUBLISHED:
+            for name in ("published_at", "unpublish_at"):
+                if name in self.changed_data:
+                    self.add_error(name, forms.ValidationError(message, code="publish"))
+
+    def opened_values(self):
+        """The article's fields as the editor opened it, or None if the
+        form did not say (an old page) or was tampered with."""
+        try:
+            return OPENED.unsign_object(
+                self.data.get(self.add_prefix("opened_content"), "")
+            )
+        except signing.BadSignature:
+            return None
+
     def check_not_changed_since_opened(self, opened):
         current = (
             Article.objects.filter(pk=self.instance.pk)
             .select_related("last_editor")
-            .only("updated_at", "last_editor__username")
             .first()
         )
         if current is None or current.updated_at.isoformat() == opened:
             return
-        # Let a second, deliberate save go through: the hidden field now
-        # carries the version the editor has been warned about.
+        theirs = article_version(current)
         self.data = self.data.copy()
+        self.merge(self.opened_values(), theirs, current)
+        # Let a second, deliberate save go through: the hidden fields now
+        # carry the version the editor has been warned about.
         self.data[self.add_prefix("opened_version")] = current.updated_at.isoformat()
+        self.data[self.add_prefix("opened_content")] = OPENED.sign_object(
+            theirs, compress=True
+        )
         when = formats.date_format(timezone.localtime(current.updated_at), "d.m.Y, H:i")
-        who = current.last_editor.username if current.last_editor else gettext("jemand")
+        who = self.last_changed_by(current, opened)
         self.add_error(
             None,
             forms.ValidationError(
                 gettext(
                     "Dieser Artikel wurde geändert, seit Sie ihn geöffnet haben: "
                     "von %(who)s am %(when)s Uhr. Ihre Eingaben stehen noch im "
-                    "Formular. Öffnen Sie den Artikel in einem neuen Tab, um die "
-                    "Änderungen zu vergleichen; erneutes Speichern überschreibt sie."
+                    "Formular; was nur %(who)s geändert hat, ist übernommen. "
+                    "Die Tabelle zeigt beide Fassungen. Prüfen Sie sie und "
+                    "speichern Sie erneut."
                 )
                 % {"who": who, "when": when},
                 code="changed_since_opened",
             ),
         )
+
+    def last_changed_by(self, current, opened):
+        """Who changed the article since `opened`: the last to tag it if
+        that came later than the last save, else its last editor."""
+        tagging = current.tag_changes.select_related("user").first()
+        try:
+            opened_at = datetime.datetime.fromisoformat(opened or "")
+        except ValueError:
+            opened_at = None
+        if (
+            tagging is not None
+            and tagging.user is not None
+            and (opened_at is None or tagging.created_at > opened_at)
+        ):
+            return tagging.user.username
+        if current.last_editor:
+            return current.last_editor.username
+        return gettext("jemand")
+
+    def merge(self, base, theirs, current):
+        """Fill self.conflict with one row per field the other side changed
+        and take their value into the form where the editor left the field
+        as opened. Without `base`, every difference counts as both sides'."""
+        fresh = type(self)(instance=current)
+        for name in MERGED_FIELDS:
+            if name not in self.fields or name not in self.cleaned_data:
+                continue
+            mine = comparable(name, self.cleaned_data[name])
+            before = mine if base is None else base.get(name, "")
+            if theirs[name] == before or theirs[name] == mine:
+                continue  # the other side left it, or both agree
+            taken = mine == before and base is not None
+            if taken:
+                self.set_data(name, fresh[name].value())
+            self.conflict.append(
+                {
+                    "label": self.fields[name].label,
+                    "mine": self.display(name, self.cleaned_data[name]),
+                    "theirs": self.display(name, fresh[name].initial),
+                    "taken": taken,
+                }
+            )
+
+    def set_data(self, name, value):
+        """Put `value` (as the unbound form holds it) into the posted data,
+        as the browser would post it."""
+        widget = self.fields[name].widget
+        html_name = self.add_prefix(name)
+        if isinstance(widget, forms.MultiWidget):
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for index, (subwidget, part) in enumerate(
+                zip(widget.widgets, parts, strict=True)
+            ):
+                self.data[f"{html_name}_{index}"] = subwidget.format_value(part) or ""
+        elif isinstance(widget, forms.CheckboxInput):
+            if value:
+                self.data[html_name] = "on"
+            else:
+                self.data.pop(html_name, None)
+        else:
+            self.data[html_name] = widget.format_value(value) or ""
+
+    def display(self, name, value):
+        """A field's value as the conflict table shows it."""
+        if name == "body":
+            return strip_tags(value or "")
+        if name == "tags":
+            return comparable(name, value)
+        if isinstance(value, datetime.datetime):
+            return formats.date_format(timezone.localtime(value), "d.m.Y H:i")
+        if isinstance(value, bool):
+            return gettext("ja") if value else gettext("nein")
+        if name == "status":
+            return dict(self.fields[name].choices).get(value, value)
+        if isinstance(value, int) and name in ("municipality", "photo"):
+            model = self.fields[name].queryset.model
+            value = model.objects.filter(pk=value).first()
+        return "" if value is None else str(value)
 
 
 def tags_from_string(text):

@@ -1,12 +1,12 @@
 """Old URLs that keep working: the slug of a merged or renamed topic answers
 with a permanent redirect to its successor, for the topic page and its feeds
-alike."""
+alike; every URL name an article had answers with one to its current URL."""
 
 from django.http import HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from .models import Tag, TagRedirect
+from .models import Article, ArticleRedirect, Tag, TagRedirect
 
 
 def topic_redirect(request, slug, *, keep=()):
@@ -29,3 +29,16 @@ def topic_redirect(request, slug, *, keep=()):
     if query:
         url = f"{url}?{query.urlencode()}"
     return HttpResponsePermanentRedirect(url)
+
+
+def article_redirect(request, slug):
+    """A 301 from an article URL with a former `slug` to the article's current
+    URL. 404 for a slug that never existed, and while the article is not
+    published: readers learn nothing about drafts."""
+    moved = get_object_or_404(
+        ArticleRedirect.objects.filter(
+            article__in=Article.objects.published()
+        ).select_related("article"),
+        old_slug=slug,
+    )
+    return HttpResponsePermanentRedirect(moved.article.get_absolute_url())

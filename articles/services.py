@@ -1,13 +1,35 @@
 """Writes that span several rows: publishing and unpublishing many articles,
-tagging articles and keeping the tag vocabulary clean. Every change of an
-article's tags is logged as a TagChange."""
+restoring an article's earlier content, tagging articles and keeping the tag
+vocabulary clean. Every change of an article's tags is logged as a
+TagChange."""
 
-from django.core.exceptions import ValidationError
+import logging
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from . import page_cache
-from .cache_keys import tagging_keys
-from .models import Article, Tag, TagChange, TaggedArticle, TagRedirect
+from .cache_keys import article_keys, tagging_keys
+from .models import (
+    EDITING_SEEN_WITHIN,
+    Article,
+    ArticleStatus,
+    EditingDraft,
+    Tag,
+    TagChange,
+    TaggedArticle,
+    TagRedirect,
+)
+from .site_url import absolute_url
+
+logger = logging.getLogger(__name__)
 
 
 def _articles_apply(*, articles, change, user):
@@ -43,6 +65,163 @@ def articles_unpublish(*, articles, user):
     )
 
 
+def article_restore_fields():
+    """The columns a restore brings back: Article.TEXT_FIELDS and
+    Article.PHOTO_FIELDS (the library photo, with its own renditions)."""
+    names = Article.TEXT_FIELDS + Article.PHOTO_FIELDS
+    return [Article._meta.get_field(name) for name in names]
+
+
+def article_content(article_id):
+    """What a restore may change of an article: its restorable columns and
+    its tag names, read from the database."""
+    fields = article_restore_fields()
+    row = Article.objects.filter(pk=article_id).values(*(f.attname for f in fields))
+    tags = TaggedArticle.objects.filter(content_object_id=article_id)
+    return {**row.get(), "tags": sorted(tags.values_list("tag__name", flat=True))}
+
+
+def article_kept_on_restore(article_id):
+    """The columns a restore leaves as they are (status, publication dates,
+    URL name, municipality, authorship, updated_at for the conflict check):
+    every column except article_restore_fields() and the search vector,
+    which PostgreSQL's trigger writes."""
+    restored = {field.attname for field in article_restore_fields()}
+    names = [
+        field.attname
+        for field in Article._meta.concrete_fields
+        if not field.primary_key
+        and field.attname not in restored
+        and field.name != "search_vector"
+    ]
+    return Article.objects.filter(pk=article_id).values(*names).get()
+
+
+def article_restore_finish(*, article_id, kept, before):
+    """After reversion has written an earlier version over the article
+    (reverting its row and tags), put back the columns `kept` (from
+    article_kept_on_restore()), so that a restore never changes whether,
+    when or where readers see the article. Returns the German labels of what
+    the restore changed, compared with `before` (article_content())."""
+    Article.objects.filter(pk=article_id).update(**kept)
+    after = article_content(article_id)
+    labels = []
+    for field in article_restore_fields():
+        if before[field.attname] != after[field.attname]:
+            labels.append(str(field.verbose_name))
+    if before["tags"] != after["tags"]:
+        labels.append(str(Article._meta.get_field("tags").verbose_name))
+    return labels
+
+
+def publishers():
+    """Active users who may publish (articles.publish_article, through a
+    group such as "Chef vom Dienst", directly, or as superusers)."""
+    permission = Permission.objects.get(
+        content_type__app_label="articles", codename="publish_article"
+    )
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions=permission)
+            | Q(user_permissions=permission)
+            | Q(is_superuser=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _admin_link(article, request):
+    """The article's admin page as an absolute link where one can be made."""
+    path = reverse("admin:articles_article_change", args=[article.pk])
+    try:
+        return absolute_url(path, request)
+    except ImproperlyConfigured:
+        return path
+
+
+def review_requested_notify(*, articles, user, request=None):
+    """Tell every publisher with an e-mail address that `articles` wait for
+    review, one mail each, through Django's mail backend (DJANGO_EMAIL_*).
+    A failing mail server costs the mail, never the editor's save.
+    Returns the number of mails sent."""
+    articles = list(articles)
+    if not articles:
+        return 0
+    lines = [
+        f"- {article.kicker}: {article.title or gettext('(ohne Überschrift)')}\n"
+        f"  {_admin_link(article, request)}"
+        for article in articles
+    ]
+    subject = ngettext(
+        "Zur Prüfung: %(title)s",
+        "Zur Prüfung: %(count)d Artikel",
+        len(articles),
+    ) % {"title": articles[0].title, "count": len(articles)}
+    body = gettext(
+        "%(who)s hat zur Prüfung eingereicht:\n\n%(lines)s\n\n"
+        "Alle Artikel in Prüfung stehen auf der Startseite der Redaktion."
+    ) % {"who": user.get_username() if user else "–", "lines": "\n".join(lines)}
+    messages = [
+        EmailMessage(subject, body, to=[publisher.email])
+        for publisher in publishers().exclude(email="")
+        if user is None or publisher.pk != user.pk
+    ]
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:  # SMTP down, refused, …: the submission stands
+        logger.exception("review notification failed")
+        return 0
+
+
+def articles_submit_for_review(*, articles, user, request=None):
+    """Put each of `articles` that is a draft "In Prüfung" and notify the
+    publishers. Published or archived articles stay as they are (handing
+    them over would take them offline). Returns (submitted, skipped)."""
+    submitted, skipped = [], []
+    for article in articles:
+        if article.status != ArticleStatus.DRAFT:
+            skipped.append(article)
+            continue
+        article.status = ArticleStatus.REVIEW
+        article.last_editor = user
+        article.save()
+        submitted.append(article)
+    review_requested_notify(articles=submitted, user=user, request=request)
+    return submitted, skipped
+
+
+def _editing_draft(*, user, article):
+    draft = EditingDraft.objects.filter(user=user, article=article).first()
+    return draft or EditingDraft(user=user, article=article)
+
+
+@transaction.atomic
+def editing_seen(*, user, article, data=None):
+    """Record that `user` has `article`'s form (None: a new article's) open
+    now; with `data`, also keep their input as the automatic save. A form
+    not seen for EDITING_SEEN_WITHIN counts as opened anew."""
+    now = timezone.now()
+    draft = _editing_draft(user=user, article=article)
+    if draft.pk is None or draft.seen_at < now - EDITING_SEEN_WITHIN:
+        draft.opened_at = now
+    draft.seen_at = now
+    if data is not None:
+        draft.data, draft.saved_at = data, now
+    draft.save()
+    return draft
+
+
+def editing_finished(*, user, article):
+    """The user saved: their automatic save is obsolete (a new article's
+    too, which the save has just created)."""
+    EditingDraft.objects.filter(
+        Q(article=article) | Q(article__isnull=True), user=user
+    ).delete()
+
+
 def tags_get_or_create(*, names):
     """The tags for `names`, reusing existing ones regardless of case
     ("open data" finds "Open Data"); duplicates collapse to one tag."""
@@ -71,6 +250,8 @@ def _article_tags_change(*, article, add, remove, user, clear_needs_tags):
         article.tags.add(*added)
     if removed:
         article.tags.remove(*removed)
+    # update(): the moderator changes tags only, no other column.
+    columns = {}
     if added or removed:
         TagChange.objects.create(
             article=article,
@@ -78,10 +259,19 @@ def _article_tags_change(*, article, add, remove, user, clear_needs_tags):
             added=sorted(tag.name for tag in added),
             removed=sorted(tag.name for tag in removed),
         )
+        # A tag change is a change of the article: an editor who opened it
+        # before is warned before saving over it (ArticleAdminForm).
+        columns["updated_at"] = timezone.now()
     if clear_needs_tags and article.needs_tags and (added or current):
-        # update(): the moderator changes tags only, no other column.
-        Article.objects.filter(pk=article.pk).update(needs_tags=False)
-        article.needs_tags = False
+        columns["needs_tags"] = False
+    if columns:
+        Article.objects.filter(pk=article.pk).update(**columns)
+        for name, value in columns.items():
+            setattr(article, name, value)
+    if "updated_at" in columns:  # the sitemap's lastmod, the article's ETag
+        page_cache.changed(
+            article_keys(article, article), cause=f"article {article.pk} tagged"
+        )
     return added, removed
 
 
@@ -193,6 +383,10 @@ def tag_merge(*, source, target, user):
         for article in articles
     )
     # Articles with both tags just drop the source; the rest move over.
+    # Each counts as changed (see _article_tags_change()).
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+        updated_at=timezone.now()
+    )
     links.filter(content_object_id__in=has_target).delete()
     TaggedArticle.objects.filter(tag=source).update(tag=target)
     # update() sends no signals: the moved articles now show the target.

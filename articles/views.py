@@ -19,11 +19,12 @@ from .context_processors import site_context
 from .forms import SearchForm
 from .models import SEARCH_RESULTS_LIMIT, Article, Municipality, Page, Photo, Tag
 from .pagination import NEWER, OLDER, KeysetPaginationMixin
-from .redirects import topic_redirect
+from .redirects import article_redirect, topic_redirect
 
 
 class ArticleDetailView(DetailView):
-    """An article as readers see it; drafts and scheduled articles are 404.
+    """An article as readers see it; drafts and scheduled articles are 404,
+    a former URL name redirects permanently to the current one.
     Sends Last-Modified and ETag and answers conditional requests with 304."""
 
     def get_queryset(self):
@@ -34,7 +35,12 @@ class ArticleDetailView(DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            if "slug" not in kwargs:  # the preview, by pk
+                raise
+            return article_redirect(request, kwargs["slug"])
         self.related_articles = self.object.related()
         # The sidebar is part of the page, so its articles are part of the ETag.
         version = ",".join(

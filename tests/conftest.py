@@ -95,6 +95,12 @@ def editor(db):
 
 
 @pytest.fixture
+def publisher(db):
+    """A member of the group Chef vom Dienst: an editor who may publish."""
+    return make_user(username="cvd", groups=["Chef vom Dienst"])
+
+
+@pytest.fixture
 def moderator(db):
     """A member of the group Moderation (staff, not superuser)."""
     return make_user(username="moderatorin", groups=["Moderation"])

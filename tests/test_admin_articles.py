@@ -464,13 +464,13 @@ TITLE = "Stadt startet TikTok-Kanal"
 
 @pytest.mark.browser
 def test_editor_writes_previews_schedules_and_publishes(
-    live_site, editor, page, reader_page, tmp_path
+    live_site, publisher, page, reader_page, tmp_path
 ):
     photo = tmp_path / "smartphone.jpg"
     photo.write_bytes(make_jpeg().read())
     admin = f"{live_site.url}/admin"
     page.goto(f"{admin}/")
-    page.get_by_label("Benutzername").fill(editor.username)
+    page.get_by_label("Benutzername").fill(publisher.username)
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_role("link", name="Artikel", exact=True)).to_be_visible()

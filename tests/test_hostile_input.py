@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -302,9 +303,11 @@ def write_through_orm(photo_article):
 
 
 @pytest.fixture
-def hostile_site(client, editor_client, moderator_client):
+def hostile_site(client, publisher, moderator_client):
     """The whole corpus written into the site; returns a reader's client."""
-    admin_articles = write_through_admin(editor_client, moderator_client)
+    publisher_client = Client()
+    publisher_client.force_login(publisher)  # publishes what it writes
+    admin_articles = write_through_admin(publisher_client, moderator_client)
     write_through_orm(admin_articles[0])
     assert Tag.objects.filter(name__endswith="(umbenannt)").exists()
     return client

@@ -16,7 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, Municipality, Page, Tag, TaggedArticle, TagRedirect
+from articles.models import (
+    Article,
+    ArticleRedirect,
+    Municipality,
+    Page,
+    Tag,
+    TaggedArticle,
+    TagRedirect,
+)
 from articles.page_cache import SHOWN_TO_READERS, is_shown_to_readers
 from articles.page_cache import store as page_store
 from tests.factories import (
@@ -243,6 +251,7 @@ NOT_SHOWN_TO_READERS = {
     "articles.subscriber": "personal data: mailed to, never shown on a page",
     "articles.edition": "newsletter editions go out by mail, not on pages",
     "articles.delivery": "the record of mails sent, read by the sender only",
+    "articles.editingdraft": "open forms and their automatic saves: editors only",
 }
 
 # How to make a row of each model shown to readers, for the test below.
@@ -259,6 +268,9 @@ BUILDERS = {
         old_slug="alt", tag=Tag.objects.create(name="Neu")
     ),
     "articles.page": lambda: Page.objects.create(title="Kontakt", slug="kontakt"),
+    "articles.articleredirect": lambda: ArticleRedirect.objects.create(
+        old_slug="alt", article=make_article()
+    ),
 }
 
 
@@ -288,7 +300,8 @@ def test_saving_or_deleting_any_model_readers_see_invalidates_cached_pages(
         before = store.sequence()
         with committed():
             change()
-        if label == "articles.tagredirect":  # only redirects show it: not cached
+        # Only redirects show them, and redirects are not cached.
+        if label in ("articles.tagredirect", "articles.articleredirect"):
             assert store.sequence() == before
         else:
             assert store.sequence() > before

@@ -36,6 +36,7 @@ from tests.factories import (
     make_credit,
     make_municipality,
     make_photo,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +248,7 @@ def url_for(model, view, objects):
     name = f"admin:{model.replace('.', '_')}_{view}"
     if view.startswith("do:"):
         return reverse(name.split("do:")[0] + "changelist")
-    if view in ("changelist", "add", "recoverlist"):
+    if view in ("changelist", "add", "recoverlist", "autosave"):
         return reverse(name)
     if view == "recover":
         return reverse(name, args=[deleted[model].pk])
@@ -357,9 +358,16 @@ def refused(response):
 
 @pytest.mark.parametrize(
     ("role", "allowed"),
-    [("anonymous", False), ("moderator", False), ("editor", True), ("superuser", True)],
+    [
+        ("anonymous", False),
+        ("moderator", False),
+        ("editor", False),
+        ("publisher", True),
+        ("superuser", True),
+    ],
 )
-def test_only_editors_publish_and_unpublish(client, users, role, allowed):
+def test_only_publishers_publish_and_unpublish(client, users, role, allowed):
+    users["publisher"] = make_user(username="chefin", groups=["Chef vom Dienst"])
     draft = make_article(status=ArticleStatus.DRAFT)
     online = make_article()
     before = article_state(draft), article_state(online)

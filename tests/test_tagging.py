@@ -564,3 +564,19 @@ def test_old_slug_of_a_renamed_topic_of_hidden_news_reveals_nothing(client, stat
         response = client.get(url)
         assert response.status_code == 404
         assert "neues-portal" not in response.content.decode()
+
+
+def test_moderator_sees_what_they_tag_and_can_preview_a_draft(moderator_client):
+    draft = make_article(
+        title="Entwurf zum Taggen",
+        lead="Der Vorspann.",
+        body="<p>Der <strong>Fließtext</strong>.</p>",
+        status=ArticleStatus.DRAFT,
+    )
+    url = reverse("admin:articles_articletagging_change", args=[draft.pk])
+    page = moderator_client.get(url).content.decode()
+    assert "Der Vorspann." in page
+    assert "Der <strong>Fließtext</strong>." in page
+    preview = reverse("articles:preview", args=[draft.pk])
+    assert f'href="{preview}"' in page
+    assert moderator_client.get(preview).status_code == 200

@@ -2,15 +2,34 @@
 
 import reversion
 from django.contrib import admin, messages
-from django.urls import reverse
-from django.utils import timezone
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from js_asset.media import Media
+from reversion.models import Version
 
+from ..comparison import compare_versions
 from ..forms import ArticleAdminForm
-from ..models import Article, ArticleStatus
-from ..services import article_tags_set, articles_publish, articles_unpublish
+from ..models import Article, ArticleStatus, EditingDraft
+from ..services import (
+    article_content,
+    article_kept_on_restore,
+    article_restore_finish,
+    article_tags_set,
+    articles_publish,
+    articles_submit_for_review,
+    articles_unpublish,
+    editing_finished,
+    editing_seen,
+    review_requested_notify,
+)
 from .base import DateCheckedAdmin, VersionedAdmin
 
 # What a bulk action reports: (how many succeeded, why one was refused).
@@ -55,6 +74,21 @@ class StatusFilter(admin.SimpleListFilter):
                 return queryset.filter(status=status)
 
 
+class MineFilter(admin.SimpleListFilter):
+    """ "Meine Artikel": those the user wrote."""
+
+    title = _("Autor")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Meine Artikel"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(author=request.user)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
     form = ArticleAdminForm
@@ -64,17 +98,19 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
         "municipality",
         "status_label",
         "published_on",
+        "author",
         "tag_list",
     ]
     list_display_links = ["kicker", "title"]
     list_filter = [
         StatusFilter,
+        MineFilter,
         "municipality",
         "municipality__federal_state",
         "tags",
     ]
-    list_select_related = ["municipality"]
-    search_fields = ["kicker", "title", "lead"]
+    list_select_related = ["municipality", "author"]
+    search_fields = ["kicker", "title", "lead", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["municipality"]
@@ -86,7 +122,7 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
         "created_at",
         "updated_at",
     ]
-    actions = ["publish_now", "unpublish"]
+    actions = ["submit_for_review", "publish_now", "unpublish"]
     fieldsets = [
         (
             None,
@@ -104,7 +140,16 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
         ),
         (
             _("Foto"),
-            {"fields": ["photo", "image", "alt_text", "caption", "image_credit"]},
+            {
+                "fields": [
+                    "photo",
+                    "image",
+                    "stashed_image",
+                    "alt_text",
+                    "caption",
+                    "image_credit",
+                ]
+            },
         ),
         (
             _("Veröffentlichung"),
@@ -128,13 +173,120 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
                     "created_at",
                     "updated_at",
                     "opened_version",
+                    "opened_content",
                 ],
             },
         ),
     ]
 
+    class Media:
+        # Pre-fills the URL name as the server would (German umlauts); it
+        # replaces URLify, so it must come after Django's urlify.js.
+        js = [
+            "admin/js/urlify.js",
+            "articles/js/german_slug.js",
+            # Warns before leaving with unsaved edits.
+            "articles/js/unsaved_changes.js",
+            # Saves input automatically, reports that the form is open.
+            "articles/js/autosave.js",
+            # The body editor in German, with spell checking and a name.
+            "articles/js/editor_de.js",
+        ]
+        css = {"all": ["articles/css/admin.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def has_publish_permission(self, request):
+        """Publishing, scheduling and unpublishing: "Chef vom Dienst"."""
+        return request.user.has_perm("articles.publish_article")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_publish = self.has_publish_permission(request)
+        form.restored_input = None
+        if request.method == "GET" and "autosave" in request.GET:
+            draft = self.own_draft(request, obj)
+            form.restored_input = draft.data if draft else None
+        return form
+
+    # Autosave and "someone is editing": the form's page reports every
+    # AUTOSAVE_SECONDS (static/articles/js/autosave.js), with its input
+    # when it changed.
+
+    def get_urls(self):
+        autosave = path(
+            "autosave/",
+            self.admin_site.admin_view(self.autosave_view),
+            name="articles_article_autosave",
+        )
+        return [autosave, *super().get_urls()]
+
+    def autosave_view(self, request):
+        """POST article=<pk or empty>, the form's fields, and heartbeat=1
+        when only presence is reported. 204."""
+        if not (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = None
+        if request.POST.get("article"):
+            article = self.get_object(request, request.POST["article"])
+            if article is None or not self.has_change_permission(request, article):
+                raise PermissionDenied
+        data = None
+        if "heartbeat" not in request.POST:
+            data = {
+                name: values if len(values) > 1 else values[0]
+                for name, values in request.POST.lists()
+                if name not in ("csrfmiddlewaretoken", "article")
+            }
+        editing_seen(user=request.user, article=article, data=data)
+        return HttpResponse(status=204)
+
+    def own_draft(self, request, obj):
+        """The user's automatic save of `obj` (None: a new article), if it
+        holds input newer than the article's last save."""
+        draft = EditingDraft.objects.filter(
+            user=request.user, article=obj, saved_at__isnull=False
+        ).first()
+        if draft is None or (obj is not None and draft.saved_at <= obj.updated_at):
+            return None
+        return draft
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if request.method == "GET" and not getattr(request, "article_restore", None):
+            article = (
+                self.get_object(request, unquote(object_id)) if object_id else None
+            )
+            if article is not None or object_id is None:
+                extra_context.update(self.editing_context(request, article))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def editing_context(self, request, article):
+        """Who else has this article open, the user's own automatic save,
+        and where the page reports to."""
+        others = []
+        if article is not None:
+            others = list(
+                EditingDraft.objects.open_now()
+                .filter(article=article)
+                .exclude(user=request.user)
+                .select_related("user")
+            )
+            if self.has_change_permission(request, article):  # not mere viewers
+                editing_seen(user=request.user, article=article)
+        return {
+            "editing_others": others,
+            "own_draft": None
+            if "autosave" in request.GET
+            else self.own_draft(request, article),
+            "autosave_url": reverse("admin:articles_article_autosave"),
+            "autosave_article": article.pk if article else "",
+        }
 
     @admin.display(description=_("Status"), ordering="status")
     def status_label(self, obj):
@@ -177,6 +329,101 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
 
+    def compare_view(self, request, object_id, extra_context=None):
+        """Two versions in German: word-level differences of the visible
+        text, tag changes, and restoring the older one (see below)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        try:
+            ids = sorted(
+                int(request.GET[name]) for name in ("version_id1", "version_id2")
+            )
+        except (KeyError, ValueError):
+            raise Http404 from None
+        versions = Version.objects.get_for_object(article)
+        old = get_object_or_404(versions, pk=ids[0])
+        new = get_object_or_404(versions, pk=ids[1])
+        rows, tags = compare_versions(old, new)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Fassungen vergleichen"),
+            "original": article,
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "tags": tags,
+            "history_url": reverse("admin:articles_article_history", args=[article.pk]),
+            "restore_url": reverse(
+                "admin:articles_article_revision", args=[article.pk, old.pk]
+            ),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    # Restoring a version ("Geschichte" or the comparison): reversion writes
+    # the old version over the article, then runs the change form on it. We
+    # note what must stay before, put it back once the form loads the
+    # article, and name what was restored in the success message.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        object_id = unquote(object_id)
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        if Article.objects.filter(pk=object_id).exists():
+            request.article_restore = {
+                "version": version,
+                "kept": article_kept_on_restore(object_id),
+                "before": article_content(object_id),
+            }
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        restore = getattr(request, "article_restore", None)
+        if restore is not None and "restored" not in restore:
+            restore["restored"] = article_restore_finish(
+                article_id=object_id, kept=restore["kept"], before=restore["before"]
+            )
+        return super().get_object(request, object_id, from_field)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        restore = getattr(request, "article_restore", None)
+        if restore is not None and level == messages.SUCCESS:
+            message = self.restore_message(restore)
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def restore_message(self, restore):
+        """What a restore did, in the editor's words."""
+        when = formats.date_format(
+            timezone.localtime(restore["version"].revision.date_created),
+            "d.m.Y, H:i",
+        )
+        if restore["restored"]:
+            message = gettext(
+                "Aus der Fassung vom %(when)s Uhr wiederhergestellt: %(fields)s."
+            ) % {"when": when, "fields": ", ".join(restore["restored"])}
+        else:
+            message = gettext(
+                "Die Fassung vom %(when)s Uhr hat denselben Inhalt wie der "
+                "aktuelle Stand; nichts wiederhergestellt."
+            ) % {"when": when}
+        changed = restore.get("changed_on_purpose")
+        if changed:
+            return (
+                message
+                + " "
+                + gettext("Außerdem von Ihnen geändert: %(fields)s.")
+                % {"fields": ", ".join(changed)}
+            )
+        return (
+            message
+            + " "
+            + gettext(
+                "Status, Veröffentlichungsdaten und Kurzname in der URL sind "
+                "unverändert."
+            )
+        )
+
     def save_related(self, request, form, formsets, change):
         # Tags go through the service so that editors' changes are logged too.
         names = form.cleaned_data.pop("tags", None)
@@ -189,20 +436,76 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
                 clear_needs_tags=False,
             )
 
+    def response_add(self, request, obj, post_url_continue=None):
+        editing_finished(user=request.user, article=obj)
+        self.notify_if_submitted(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        editing_finished(user=request.user, article=obj)
+        self.notify_if_submitted(request, obj)
+        return super().response_change(request, obj)
+
+    def notify_if_submitted(self, request, obj):
+        """A save that put the article "In Prüfung" tells the publishers."""
+        if getattr(request, "article_submitted", False):
+            review_requested_notify(articles=[obj], user=request.user, request=request)
+            self.message_user(
+                request,
+                gettext("Zur Prüfung eingereicht; der Chef vom Dienst ist informiert."),
+                messages.INFO,
+            )
+
     def save_model(self, request, obj, form, change):
+        request.article_submitted = (
+            obj.status == ArticleStatus.REVIEW and "status" in form.changed_data
+        )
+        restore = getattr(request, "article_restore", None)
+        if restore is not None:
+            restore["changed_on_purpose"] = [
+                str(form.fields[name].label)
+                for name in Article.VISIBILITY_FIELDS
+                if name in form.changed_data
+            ]
         if not obj.author_id:
             obj.author = request.user
         obj.last_editor = request.user
         form.save_photo(user=request.user)
         super().save_model(request, obj, form, change)
+        form.discard_stashed_photo()
 
-    @admin.action(description=_("Jetzt veröffentlichen"), permissions=["change"])
+    @admin.action(description=_("Zur Prüfung einreichen"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        submitted, skipped = articles_submit_for_review(
+            articles=queryset, user=request.user, request=request
+        )
+        for article in skipped:
+            self.message_user(
+                request,
+                gettext(
+                    "„%(title)s“ ist kein Entwurf (%(status)s) und bleibt, wie er ist."
+                )
+                % {
+                    "title": article.title or f"#{article.pk}",
+                    "status": article.get_status_display(),
+                },
+                messages.WARNING,
+            )
+        if submitted:
+            summary = gettext(
+                "%(count)s Artikel zur Prüfung eingereicht; der Chef vom Dienst "
+                "ist informiert."
+            ) % {"count": len(submitted)}
+            reversion.set_comment(summary)
+            self.message_user(request, summary, messages.SUCCESS)
+
+    @admin.action(description=_("Jetzt veröffentlichen"), permissions=["publish"])
     def publish_now(self, request, queryset):
         outcome = articles_publish(articles=queryset, user=request.user)
         self.report(request, outcome, *PUBLISH_MESSAGES)
 
     @admin.action(
-        description=_("Zurückziehen (wieder Entwurf)"), permissions=["change"]
+        description=_("Zurückziehen (wieder Entwurf)"), permissions=["publish"]
     )
     def unpublish(self, request, queryset):
         outcome = articles_unpublish(articles=queryset, user=request.user)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.models import Tag as UnusedTaggitTag
@@ -24,6 +25,16 @@ admin.site.unregister([TOTPDevice, StaticDevice])
 
 
 admin.site.unregister(AccessAttempt)
+
+
+def i18n_javascript(request, extra_context=None):
+    """The admin's JavaScript catalog plus django-prose-editor's German
+    (the body editor's dialogs)."""
+    packages = ["django.contrib.admin", "django_prose_editor"]
+    return JavaScriptCatalog.as_view(packages=packages)(request)
+
+
+admin.site.i18n_javascript = i18n_javascript
 
 
 @admin.register(AccessAttempt)

@@ -3,8 +3,10 @@ vocabulary (rename, merge, delete) and the log of tag changes."""
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -157,6 +159,10 @@ class ArticleTaggingAdmin(admin.ModelAdmin):
     form on which only the tags can be edited."""
 
     form = ArticleTaggingForm
+
+    class Media:
+        css = {"all": ["articles/css/admin.css"]}  # focus, breadcrumbs
+
     list_display = [
         "title",
         "kicker",
@@ -169,8 +175,27 @@ class ArticleTaggingAdmin(admin.ModelAdmin):
     search_fields = ["kicker", "title", "lead"]
     ordering = ["-created_at", "-pk"]
     list_per_page = 50
-    fields = ["kicker", "title", "status", "published_at", "tags", "tag_history"]
-    readonly_fields = ["kicker", "title", "status", "published_at", "tag_history"]
+    fields = [
+        "preview_link",
+        "kicker",
+        "title",
+        "lead",
+        "body_text",
+        "status",
+        "published_at",
+        "tags",
+        "tag_history",
+    ]
+    readonly_fields = [
+        "preview_link",
+        "kicker",
+        "title",
+        "lead",
+        "body_text",
+        "status",
+        "published_at",
+        "tag_history",
+    ]
     actions = ["add_tags", "remove_tags"]
 
     def get_queryset(self, request):
@@ -185,6 +210,25 @@ class ArticleTaggingAdmin(admin.ModelAdmin):
     @admin.display(description=_("Schlagwörter"))
     def tag_list(self, obj):
         return ", ".join(tag.name for tag in obj.tags.all())
+
+    @admin.display(description=_("Text"))
+    def body_text(self, obj):
+        # The body as cleaned on save (articles.text.clean_body), read-only.
+        return format_html('<div class="article-body">{}</div>', mark_safe(obj.body))
+
+    @admin.display(description=_("Vorschau"))
+    def preview_link(self, obj):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("articles:preview", args=[obj.pk]),
+            _("Vorschau öffnen (wie Leser sie sehen)"),
+        )
+
+    def get_view_on_site_url(self, obj=None):
+        """The preview until the article is published (never a 404)."""
+        if obj is not None and not obj.is_published:
+            return reverse("articles:preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
 
     @admin.display(description=_("Protokoll der Schlagwörter"))
     def tag_history(self, obj):

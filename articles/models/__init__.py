@@ -7,9 +7,11 @@ from .articles import (
     TEASER_FIELDS,
     Article,
     ArticleQuerySet,
+    ArticleRedirect,
     ArticleStatus,
 )
 from .credits import ImageCredit
+from .editing import EDITING_SEEN_WITHIN, EditingDraft
 from .newsletters import (
     Delivery,
     DeliveryStatus,
@@ -29,11 +31,14 @@ __all__ = [
     "TEASER_FIELDS",
     "Article",
     "ArticleQuerySet",
+    "ArticleRedirect",
     "ArticleStatus",
     "ArticleTagging",
     "Delivery",
     "DeliveryStatus",
     "Edition",
+    "EDITING_SEEN_WITHIN",
+    "EditingDraft",
     "FederalState",
     "Frequency",
     "ImageCredit",

@@ -1,6 +1,8 @@
 """Articles: the one rule for what readers may see (ArticleQuerySet.published()),
 every read query built on it, and the article itself with its publishing rules."""
 
+from datetime import timedelta
+
 import reversion
 from django.apps import apps
 from django.conf import settings
@@ -12,10 +14,11 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from ..cache_keys import article_keys
+from ..cache_keys import article_keys, no_keys
 from ..page_cache import shown_to_readers
 from ..text import clean_body, german_slugify
 from .photos import Photo
@@ -49,15 +52,45 @@ def newest_pks(articles, limit):
     return articles.order_by("-published_at", "-pk").values("pk")[:limit]
 
 
+def published_condition(now):
+    """The one rule for "published" at `now`, as a condition."""
+    return (Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)) & Q(
+        status=ArticleStatus.PUBLISHED, published_at__lte=now
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: status published, publication time reached
         and end of publication (if any) not yet reached."""
+        return self.filter(published_condition(timezone.now()))
+
+    def dashboard(self, *, user, all_reviews, recent_days=7):
+        """The editors' start page: {section: condition} for the user's
+        drafts, what is in review (all of it for publishers, else the
+        user's own), what is scheduled, what was published in the last
+        `recent_days` days, and the tagging queue. dashboard_counts()
+        counts them all in one query."""
         now = timezone.now()
-        return self.filter(
-            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
-            status=ArticleStatus.PUBLISHED,
-            published_at__lte=now,
+        taggings = tagged_articles().objects.filter(content_object=OuterRef("pk"))
+        review = Q(status=ArticleStatus.REVIEW)
+        return {
+            "drafts": Q(status=ArticleStatus.DRAFT, author=user),
+            "review": review if all_reviews else review & Q(author=user),
+            "scheduled": Q(status=ArticleStatus.PUBLISHED, published_at__gt=now),
+            "recent": published_condition(now)
+            & Q(published_at__gte=now - timedelta(days=recent_days)),
+            "tagging": Q(~Exists(taggings)) | Q(needs_tags=True),
+        }
+
+    def dashboard_counts(self, sections):
+        """How many articles each of `sections` ({name: condition}) holds,
+        in one query, whatever the size of the archive."""
+        return self.aggregate(
+            **{
+                name: Count("pk", filter=condition)
+                for name, condition in sections.items()
+            }
         )
 
     def scheduled(self):
@@ -229,7 +262,10 @@ class Article(models.Model):
         _("Kurzname in der URL"),
         max_length=200,
         blank=True,
-        help_text=_("Bleibt nach der Veröffentlichung gleich, damit Links halten."),
+        help_text=_(
+            "Wird aus der Überschrift gebildet. Nach einer Änderung leiten alle "
+            "früheren Adressen dauerhaft auf die neue weiter, damit Links halten."
+        ),
     )
     lead = models.TextField(
         _("Vorspann"),
@@ -315,6 +351,13 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # Field groups. Restoring an earlier version brings back the content (the
+    # texts, the photo with its derived columns, and the tags); what decides
+    # whether and where readers see the article stays as it is now.
+    TEXT_FIELDS = ("kicker", "title", "lead", "body")
+    PHOTO_FIELDS = ("photo",)
+    VISIBILITY_FIELDS = ("status", "published_at", "unpublish_at", "slug")
+
     class Meta:
         verbose_name = _("Artikel")
         verbose_name_plural = _("Artikel")  # Django would guess "Artikels"
@@ -368,13 +411,37 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # The URL name as stored, so that save() can tell a change of it.
+        article._stored_slug = article.__dict__.get("slug")
+        return article
+
     def save(self, *args, **kwargs):
         self.fill_defaults()
         self.body = clean_body(self.body)
         super().save(*args, **kwargs)
+        self.keep_former_slug()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def keep_former_slug(self):
+        """Record the URL name the article had until this save, so that its
+        old URL redirects here (DESIGN: a URL never breaks). Whatever path
+        changes a slug (form, restore, shell) goes through save(), so the
+        rule lives here, like the renditions."""
+        former = self.__dict__.get("_stored_slug")  # None: new, or slug deferred
+        self._stored_slug = self.slug
+        if former is None or former == self.slug:
+            return
+        # Back at an earlier name: that one is no longer a redirect.
+        ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+        if former:
+            ArticleRedirect.objects.update_or_create(
+                old_slug=former, defaults={"article": self}
+            )
 
     def fill_defaults(self):
         """Kicker from the municipality, slug from the title, date when published."""
@@ -388,7 +455,15 @@ class Article(models.Model):
     def clean(self):
         self.fill_defaults()
         if self.status == ArticleStatus.PUBLISHED:
-            self.check_publishable()
+            self.check_publishable()  # names each missing field
+        elif self.is_empty():
+            raise ValidationError(
+                _(
+                    "Der Artikel ist noch leer: bitte mindestens eine Überschrift, "
+                    "eine Dachzeile, einen Vorspann oder Text eingeben."
+                ),
+                code="empty",
+            )
         if self.unpublish_at and self.published_at:
             if self.unpublish_at <= self.published_at:
                 raise ValidationError(
@@ -400,6 +475,14 @@ class Article(models.Model):
                     },
                     code="unpublish_before_publish",
                 )
+
+    def is_empty(self):
+        """No text, no photo, no municipality: nothing worth a draft. The
+        body editor sends "<p></p>" for an empty text."""
+        return not any(
+            strip_tags(str(getattr(self, name) or "")).strip()
+            for name in self.TEXT_FIELDS
+        ) and not (self.photo_id or self.municipality_id)
 
     def check_publishable(self):
         """What readers need; drafts may lack it, a published article may not."""
@@ -481,3 +564,26 @@ class Article(models.Model):
             .related_to(self, limit=limit)[:limit]
         )
         return sorted(picks, key=lambda a: (a.published_at, a.pk), reverse=True)
+
+
+# Old URL names answer with redirects, and redirects are never cached.
+@shown_to_readers(keys=no_keys)
+class ArticleRedirect(models.Model):
+    """A URL name an article had before, so that its old URL keeps working."""
+
+    old_slug = models.SlugField(_("früherer Kurzname"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article,
+        models.CASCADE,
+        related_name="redirects",
+        verbose_name=_("Artikel"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Weiterleitung eines Artikels")
+        verbose_name_plural = _("Weiterleitungen von Artikeln")
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"

@@ -2,12 +2,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-ROLES = {"redaktion": "Redaktion", "moderation": "Moderation"}
+ROLES = {
+    "redaktion": "Redaktion",
+    "chef-vom-dienst": "Chef vom Dienst",
+    "moderation": "Moderation",
+}
 
 
 class Command(BaseCommand):
     help = (
-        "Gives a user a role (Redaktion or Moderation): adds them to the group "
+        "Gives a user a role (Redaktion, Chef vom Dienst or Moderation): adds "
+        "them to the group "
         "and lets them log in to the admin. Running it again changes nothing."
     )
 
