@@ -23,6 +23,7 @@ from articles.models import (
     Photo,
     TaggedArticle,
 )
+from articles.two_factor import has_device, is_required
 
 _numbers = count(1)
 
@@ -187,6 +188,24 @@ def log_in_with_second_factor(client, user):
     session[DEVICE_ID_SESSION_KEY] = (device or make_totp_device(user)).persistent_id
     session.save()
     return client
+
+
+def log_in_in_browser(page, base_url, user, password=PASSWORD):
+    """Log `user` in to the admin at `base_url` in the Playwright `page`, as
+    a person would: the password, then, where the site asks for it, the code
+    of their authenticator app (one is set up for users who need it)."""
+    if is_required(user) and not has_device(user):
+        make_totp_device(user)
+    page.goto(f"{base_url}/admin/")
+    page.get_by_label("Benutzername").fill(user.username)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+    if "/zwei-faktor/" in page.url:
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        page.get_by_label("Code").fill(totp_code(device))
+        page.get_by_role("button", name="Bestätigen").click()
+        page.wait_for_url(lambda url: "/zwei-faktor/" not in url)
 
 
 def article_form(**fields):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.services import article_tags_set
-from tests.factories import PASSWORD, make_article, make_user
+from tests.factories import log_in_in_browser, make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +16,7 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def log_in(page, live_site, user):
-    page.goto(f"{live_site.url}/admin/")
-    page.get_by_label("Benutzername").fill(user.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_in_browser(page, live_site.url, user)
 
 
 def test_date_and_time_inputs_have_labels(admin_client):

@@ -15,9 +15,9 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleStatus, FederalState
 from tests.factories import (
-    PASSWORD,
     admin_form_data,
     article_form,
+    log_in_in_browser,
     make_archive,
     make_article,
     make_credit,
@@ -469,10 +469,7 @@ def test_editor_writes_previews_schedules_and_publishes(
     photo = tmp_path / "smartphone.jpg"
     photo.write_bytes(make_jpeg().read())
     admin = f"{live_site.url}/admin"
-    page.goto(f"{admin}/")
-    page.get_by_label("Benutzername").fill(publisher.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_in_browser(page, admin.removesuffix("/admin"), publisher)
     expect(page.get_by_role("link", name="Artikel", exact=True)).to_be_visible()
 
     # The photo's credit

@@ -11,7 +11,12 @@ from playwright.sync_api import expect
 from reversion.models import Version
 
 from articles.models import Article, ArticleStatus
-from tests.factories import PASSWORD, admin_form_data, make_article, make_user
+from tests.factories import (
+    admin_form_data,
+    log_in_in_browser,
+    make_article,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,10 +147,7 @@ def test_editor_restores_a_published_article_from_the_comparison(
         title="Erste Fassung", slug="stadt-startet", status=ArticleStatus.REVIEW
     )
     admin = f"{live_site.url}/admin"
-    page.goto(f"{admin}/")
-    page.get_by_label("Benutzername").fill(editor.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_in_browser(page, admin.removesuffix("/admin"), editor)
     page.goto(f"{live_site.url}{change_url(article)}")
     page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
     # A publisher publishes it with a better headline meanwhile.

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, ArticleRedirect, ArticleStatus
 from articles.text import german_slugify
-from tests.factories import admin_form_data, make_article
+from tests.factories import admin_form_data, log_in_in_browser, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -105,10 +105,7 @@ TITLES = [
 def test_admin_prefills_the_url_name_as_the_server_makes_it(
     live_site, admin_user, page
 ):
-    page.goto(f"{live_site.url}/admin/")
-    page.get_by_label("Benutzername").fill(admin_user.username)
-    page.get_by_label("Passwort").fill("password")
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_in_browser(page, live_site.url, admin_user, password="password")
     page.goto(f"{live_site.url}/admin/articles/article/add/")
 
     page.get_by_label("Überschrift").press_sequentially("Bürgerämter öffnen")

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 from articles.models import Article
 from articles.services import article_tags_set
 from tests.factories import (
-    PASSWORD,
     admin_form_data,
     article_form,
+    log_in_in_browser,
     make_article,
     make_credit,
     make_jpeg,
@@ -67,7 +67,7 @@ def test_saving_again_merges_fields_only_the_other_editor_changed():
     ben_form = admin_form_data(ben.get(change_url(article)))
     anna.post(
         change_url(article),
-        anna_form | {"title": "Annas Titel", "caption": "Annas Bildunterschrift"},
+        anna_form | {"title": "Annas Titel", "kicker": "Annas Dachzeile"},
     )
 
     refused = ben.post(
@@ -76,21 +76,21 @@ def test_saving_again_merges_fields_only_the_other_editor_changed():
 
     assert refused.status_code == 200
     rows = {row["label"]: row for row in refused.context["adminform"].form.conflict}
-    assert set(rows) == {"Überschrift", "Bildunterschrift"}
+    assert set(rows) == {"Überschrift", "Dachzeile"}
     assert rows["Überschrift"]["mine"] == "Bens Titel"
     assert rows["Überschrift"]["theirs"] == "Annas Titel"
     assert not rows["Überschrift"]["taken"]
-    assert rows["Bildunterschrift"]["taken"]
+    assert rows["Dachzeile"]["taken"]
     page = refused.content.decode()
     assert 'id="conflict"' in page
-    assert 'value="Annas Bildunterschrift"' in page
+    assert 'value="Annas Dachzeile"' in page
 
     again = ben.post(change_url(article), admin_form_data(refused))
     assert again.status_code == 302
     article.refresh_from_db()
     assert article.title == "Bens Titel"  # decided with both in view
     assert article.lead == "Bens Vorspann"
-    assert article.caption == "Annas Bildunterschrift"  # merged, not overwritten
+    assert article.kicker == "Annas Dachzeile"  # merged, not overwritten
 
 
 def test_tagging_moves_the_articles_last_change():
@@ -105,10 +105,7 @@ def test_tagging_moves_the_articles_last_change():
 def test_conflict_in_the_browser_shows_both_versions(live_site, page):
     editor = make_user(username="bea", groups=["Redaktion"])
     article = make_article(title="Alter Titel", tags=["TikTok"])
-    page.goto(f"{live_site.url}/admin/")
-    page.get_by_label("Benutzername").fill(editor.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_in_browser(page, live_site.url, editor)
     page.goto(f"{live_site.url}{change_url(article)}")
     page.get_by_label("Überschrift").fill("Beas Titel")
 
@@ -133,10 +130,7 @@ def test_conflict_in_the_browser_shows_both_versions(live_site, page):
 def test_leaving_the_form_with_unsaved_edits_asks_first(live_site, page):
     editor = make_user(username="lea", groups=["Redaktion"])
     article = make_article(title="Alter Titel")
-    page.goto(f"{live_site.url}/admin/")
-    page.get_by_label("Benutzername").fill(editor.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_in_browser(page, live_site.url, editor)
     page.goto(f"{live_site.url}{change_url(article)}")
     dialogs = []
 
@@ -230,10 +224,7 @@ def test_autosave_of_an_article_one_may_not_change_is_refused(moderator_client):
 def test_browser_saves_input_automatically(live_site, page):
     editor = make_user(username="auto", groups=["Redaktion"])
     article = make_article(title="Vorher")
-    page.goto(f"{live_site.url}/admin/")
-    page.get_by_label("Benutzername").fill(editor.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_in_browser(page, live_site.url, editor)
     page.goto(f"{live_site.url}{change_url(article)}")
     page.get_by_label("Überschrift").fill("Nach dem Absturz noch da")
     page.evaluate("window.articleAutosave()")
@@ -270,10 +261,10 @@ def test_a_photo_chosen_before_a_refused_save_is_saved_with_the_next(admin_clien
     saved = admin_client.post(add, data)
     assert saved.status_code == 302
     article = Article.objects.get()
-    assert article.image.name.startswith("articles/")
-    assert article.image.name.endswith(".jpg")
-    assert article.image_width == 800
-    assert article.renditions
+    assert article.photo.image.name.startswith("photos/")
+    assert article.photo.alt_text == "Das Rathaus"
+    assert article.photo.image_width == 800
+    assert article.photo.renditions
     assert not default_storage.exists(form.stashed_photo_name())
 
 
@@ -281,7 +272,7 @@ def test_a_forged_stash_name_is_ignored(admin_client):
     add = reverse("admin:articles_article_add")
     data = article_form(status="draft", stashed_image="articles/fremd.jpg:forged")
     assert admin_client.post(add, data).status_code == 302
-    assert not Article.objects.get().image
+    assert Article.objects.get().photo is None
 
 
 @pytest.mark.browser
@@ -291,10 +282,7 @@ def test_refused_save_keeps_the_photo_in_the_browser(live_site, page, tmp_path):
     make_credit(creator="victor69")
     photo = tmp_path / "rathaus.jpg"
     photo.write_bytes(make_jpeg().read())
-    page.goto(f"{live_site.url}/admin/")
-    page.get_by_label("Benutzername").fill(publisher.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_in_browser(page, live_site.url, publisher)
     page.goto(f"{live_site.url}{reverse('admin:articles_article_add')}")
     page.get_by_label("Dachzeile").fill("Essen")
     page.get_by_label("Überschrift").fill("Rathaus digital")
@@ -312,4 +300,4 @@ def test_refused_save_keeps_the_photo_in_the_browser(live_site, page, tmp_path):
     page.get_by_role("button", name="Sichern", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("erfolgreich hinzugefügt")
     article = Article.objects.get()
-    assert article.image and article.alt_text == "Das Rathaus von Essen"
+    assert article.photo.alt_text == "Das Rathaus von Essen"

@@ -22,9 +22,9 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleStatus, Photo
 from tests.factories import (
-    PASSWORD,
     admin_form_data,
     article_form,
+    log_in_in_browser,
     make_article,
     make_credit,
     make_jpeg,
@@ -243,10 +243,7 @@ def test_editor_picks_a_library_photo_and_sets_its_focal_point(live_site, editor
     )
     make_photo(image=make_jpeg(color=(200, 30, 30)), caption="Ein anderes Foto")
     admin = f"{live_site.url}/admin"
-    page.goto(f"{admin}/")
-    page.get_by_label("Benutzername").fill(editor.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_in_browser(page, admin.removesuffix("/admin"), editor)
     expect(page.get_by_role("link", name="Artikel", exact=True)).to_be_visible()
 
     # Pick the photo from the library, found by its credit

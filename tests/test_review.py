@@ -16,9 +16,10 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleStatus
 from tests.factories import (
-    PASSWORD,
     admin_form_data,
     article_form,
+    log_in_in_browser,
+    log_in_with_second_factor,
     make_article,
     make_user,
 )
@@ -105,7 +106,7 @@ def test_editor_has_no_bulk_publish_or_unpublish(editor_client):
 
 def test_publisher_publishes_from_the_form(chefin):
     client = Client()
-    client.force_login(chefin)
+    log_in_with_second_factor(client, chefin)
     response = client.post(ADD, article_form())
     assert response.status_code == 302
     assert Article.objects.get().is_published
@@ -208,7 +209,7 @@ def test_publishers_see_every_article_in_review(chefin):
     make_article(status=ArticleStatus.REVIEW, author=make_user())
     make_article(status=ArticleStatus.REVIEW, author=make_user())
     client = Client()
-    client.force_login(chefin)
+    log_in_with_second_factor(client, chefin)
     assert section(dashboard_of(client), "review")["count"] == 2
 
 
@@ -231,8 +232,9 @@ def test_start_page_costs_the_same_queries_at_any_size(
         make_article(status=ArticleStatus.REVIEW)
         make_article(published_at=timezone.now() + timedelta(days=1 + number))
         make_article(tags=["KI"] if number % 2 else ())
-    # session, user, counts, one list per section (5), recent actions
-    with django_assert_num_queries(9):
+    # session, user, second factor, counts, one list per section (5),
+    # recent actions
+    with django_assert_num_queries(10):
         response = admin_client.get(reverse("admin:index"))
     assert section(response, "drafts")["count"] == size
 
@@ -248,10 +250,7 @@ def test_editor_hands_over_and_the_publisher_publishes(
     )
 
     def log_in(tab, user):
-        tab.goto(f"{live_site.url}/admin/")
-        tab.get_by_label("Benutzername").fill(user.username)
-        tab.get_by_label("Passwort").fill(PASSWORD)
-        tab.get_by_role("button", name="Anmelden").click()
+        log_in_in_browser(tab, live_site.url, user)
 
     log_in(page, editor)
     page.goto(f"{live_site.url}{ADD}")

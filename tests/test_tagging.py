@@ -14,8 +14,8 @@ from articles.models import Article, ArticleStatus, Tag, TagChange, TagRedirect
 from articles.services import tag_merge, tag_rename
 from tests.factories import (
     HIDDEN_STATES,
-    PASSWORD,
     admin_form_data,
+    log_in_in_browser,
     make_article,
     make_hidden_article,
 )
@@ -512,10 +512,7 @@ def test_moderator_tags_from_the_queue_and_reader_finds_the_articles(
         make_article(title=title)
     make_article(title="Schon verschlagwortet", tags=["KI"])
 
-    page.goto(f"{live_site.url}/admin/")
-    page.get_by_label("Benutzername").fill(moderator.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_in_browser(page, live_site.url, moderator)
     page.get_by_role("link", name="Verschlagwortung").first.click()
 
     queue = page.locator("#result_list tbody tr")
