@@ -26,7 +26,12 @@ from articles.models import (
     Tag,
 )
 from articles.text import xml_text
-from tests.factories import article_form, make_jpeg, make_user
+from tests.factories import (
+    article_form,
+    log_in_with_second_factor,
+    make_jpeg,
+    make_user,
+)
 from tests.html import normalize, parse_html
 from tests.xss_payloads import PAYLOADS
 
@@ -306,7 +311,7 @@ def write_through_orm(photo_article):
 def hostile_site(client, publisher, moderator_client):
     """The whole corpus written into the site; returns a reader's client."""
     publisher_client = Client()
-    publisher_client.force_login(publisher)  # publishes what it writes
+    log_in_with_second_factor(publisher_client, publisher)  # publishes what it writes
     admin_articles = write_through_admin(publisher_client, moderator_client)
     write_through_orm(admin_articles[0])
     assert Tag.objects.filter(name__endswith="(umbenannt)").exists()
