@@ -312,7 +312,7 @@ def test_a_broken_database_part_leaves_database_and_media_alone(tmp_path):
     files = stored_files()
     archive = hostile_archive(
         tmp_path / "broken.tar.gz",
-        entry(f"media/{article.image.name}", content=b"anderes Foto"),
+        entry(f"media/{article.photo.image.name}", content=b"anderes Foto"),
         data=[{"model": "articles.article", "pk": 1, "fields": {"title": None}}],
     )
     with pytest.raises(CommandError) as refused:
@@ -338,9 +338,11 @@ def test_a_media_file_that_cannot_be_written_rolls_the_database_back(
     with tarfile.open(archive) as tar:
         members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
     # The backup's photo comes first and is replaced, then the folder blocks.
-    (photo,) = [m for m, _content in members if m.name == f"media/{article.image.name}"]
-    default_storage.delete(article.image.name)
-    with default_storage.open(article.image.name, "wb") as file:
+    (photo,) = [
+        m for m, _content in members if m.name == f"media/{article.photo.image.name}"
+    ]
+    default_storage.delete(article.photo.image.name)
+    with default_storage.open(article.photo.image.name, "wb") as file:
         file.write(b"neueres Foto")
     files = stored_files()
     with tarfile.open(archive, "w:gz") as tar:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, Municipality
-from tests.factories import make_article, make_credit, make_municipality
+from tests.factories import make_article, make_credit, make_jpeg, make_municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_reference_data_in_use_cannot_be_deleted(make, field):
     """A cascade would silently take published news down."""
     used = make()
-    article = make_article(**{field: used})
+    article = make_article(image=make_jpeg(), **{field: used})  # credits via photos
     with pytest.raises(ProtectedError):
         used.delete()
     assert Article.objects.filter(pk=article.pk).exists()
