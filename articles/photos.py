@@ -376,14 +376,15 @@ def photo_crops(photo, names=STRUCTURED_DATA_CROPS):
     return versions
 
 
-def photo_versions(photo):
+def photo_versions(photo, image_format="jpeg"):
     """The photo as (url, width, height), one per available size in its own
-    ratio, largest first; empty without renditions."""
+    ratio and `image_format` ("jpeg" or "webp"), largest first; empty
+    without renditions."""
     renditions = photo.renditions
-    if not renditions.get("jpeg"):
+    if not renditions.get(image_format):
         return []
     versions = []
-    for candidate in renditions["jpeg"].split(", "):
+    for candidate in renditions[image_format].split(", "):
         url, width = candidate.rsplit(" ", 1)
         width = int(width.removesuffix("w"))
         height = round(renditions["height"] * width / renditions["width"])

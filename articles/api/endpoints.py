@@ -323,22 +323,16 @@ def photo_item(request, article):
     if photo is None or not photo_versions(photo):
         return None
     credit = photo.credit
-    renditions = []
-    for key in ("webp", "jpeg"):
-        for candidate in filter(None, photo.renditions.get(key, "").split(", ")):
-            url, width = candidate.rsplit(" ", 1)
-            width = int(width.removesuffix("w"))
-            height = round(
-                photo.renditions["height"] * width / photo.renditions["width"]
-            )
-            renditions.append(
-                {
-                    "url": absolute_url(url, request),
-                    "format": key,
-                    "breite": width,
-                    "hoehe": height,
-                }
-            )
+    renditions = [
+        {
+            "url": absolute_url(url, request),
+            "format": image_format,
+            "breite": width,
+            "hoehe": height,
+        }
+        for image_format in ("webp", "jpeg")
+        for url, width, height in photo_versions(photo, image_format)
+    ]
     url, width, height = photo_versions(photo)[0]
     return {
         "url": absolute_url(url, request),
