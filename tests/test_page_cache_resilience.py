@@ -159,3 +159,41 @@ def check_workers_share_the_store(base):
         "database": "ok",
         "page_cache": "ok",
     }
+
+
+def requests_counted(base):
+    """The GET requests /metrics reports, summed over status classes."""
+    _status, metrics = fetch(f"{base}/metrics")
+    return sum(
+        float(value)
+        for value in re.findall(
+            r'^newsroom_http_requests_total\{method="GET",status="\dxx"\} (\S+)$',
+            metrics,
+            re.MULTILINE,
+        )
+    )
+
+
+def test_metrics_start_from_zero_with_every_run_and_leave_no_files(tmp_path):
+    """An operator restarting gunicorn sees this run's requests, not the sum
+    of every run before; without a folder of theirs, none is left behind."""
+    own_folder = tmp_path / "metrics"
+    own_folder.mkdir()
+    env = site_environment(
+        tmp_path, EDITOR_AND_ARTICLE, PROMETHEUS_MULTIPROC_DIR=str(own_folder)
+    )
+    for _run in range(2):
+        app = Gunicorn(env, log=tmp_path / "gunicorn.log", workers=2)
+        with serving(app):
+            for _request in range(20):
+                fetch(f"{app.url}/artikel/tiktok/")
+            assert 20 <= requests_counted(app.url) < 30
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    del env["PROMETHEUS_MULTIPROC_DIR"]
+    app = Gunicorn({**env, "TMPDIR": str(temp)}, log=tmp_path / "g2.log")
+    with serving(app):
+        assert requests_counted(app.url) >= 0
+        assert list(temp.glob("newsroom-metrics-*"))  # the folder it made
+    assert not list(temp.glob("newsroom-metrics-*"))
