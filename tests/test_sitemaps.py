@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 from tests.factories import (
     HIDDEN_STATES,
+    berlin,
     make_archive,
     make_article,
     make_hidden_article,
@@ -71,6 +72,26 @@ def test_index_lists_the_three_sections_with_lastmod(client):
     }
     for location in sections:
         fetch_xml(client, location.removeprefix("http://testserver"))
+
+
+def test_index_counts_months_in_berlin_time_and_skips_empty_ones(client):
+    """An article at 00:30 on 1 April in Berlin is still 31 March in UTC; a
+    month without news between two with news gets no file."""
+    make_article(published_at=berlin(2025, 3, 31, 23, 30))
+    make_article(published_at=berlin(2025, 4, 1, 0, 30))
+    make_article(published_at=berlin(2025, 6, 15, 12, 0))
+    root = fetch_xml(client, "/sitemap.xml")
+    months = [
+        entry.findtext(f"{SM}loc").removeprefix("http://testserver")
+        for entry in root.findall(f"{SM}sitemap")
+    ][:-2]
+    assert months == [
+        "/sitemap-artikel-2025-03.xml",
+        "/sitemap-artikel-2025-04.xml",
+        "/sitemap-artikel-2025-06.xml",
+    ]
+    for month in months:
+        assert len(url_entries(fetch_xml(client, month))) == 1
 
 
 def lastmods(client, url):

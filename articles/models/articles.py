@@ -157,15 +157,55 @@ class ArticleQuerySet(models.QuerySet):
     def sitemap_months(self):
         """Rows {"month", "count", "lastmod"}: per month of publication (in
         the site's time zone) its articles and their newest change, oldest
-        month first; one grouped query over a covering index (count rows,
-        not pks: the pk is not in the index) and, on PostgreSQL, statistics
-        on the month (migration 0016) that let it hash instead of sort."""
+        month first, in one query. Grouping converts every row's time to the
+        site's zone, which dominates at 100,000 articles; PostgreSQL instead
+        walks the months from the first to the last article and reads each
+        month's rows as one range of the covering index (about half the
+        time; see sitemap_months_by_range)."""
+        if connections[self.db].vendor == "postgresql":
+            return self.sitemap_months_by_range()
         return (
             self.annotate(month=TruncMonth("published_at"))
             .values("month")
             .annotate(count=Count("*"), lastmod=Max("updated_at"))
             .order_by("month")
         )
+
+    def sitemap_months_by_range(self):
+        """sitemap_months() on PostgreSQL: the month starts from
+        generate_series, each month's count and newest change from an index
+        range under this queryset's own conditions (published())."""
+        compiler = self.query.get_compiler(using=self.db)
+        condition, params = compiler.compile(self.query.where)
+        table = compiler.quote_name_unless_alias(self.model._meta.db_table)
+        sql = f"""
+            WITH bounds AS (
+                SELECT MIN(published_at) AS first, MAX(published_at) AS last
+                FROM {table} WHERE {condition}
+            )
+            SELECT months.start, counted.count, counted.lastmod
+            FROM bounds, generate_series(
+                date_trunc('month', bounds.first AT TIME ZONE %s),
+                bounds.last AT TIME ZONE %s,
+                interval '1 month'
+            ) AS months(start)
+            CROSS JOIN LATERAL (
+                SELECT COUNT(*) AS count, MAX(updated_at) AS lastmod
+                FROM {table}
+                WHERE {condition}
+                AND published_at >= months.start AT TIME ZONE %s
+                AND published_at < (months.start + interval '1 month') AT TIME ZONE %s
+            ) AS counted
+            WHERE counted.count > 0
+            ORDER BY months.start
+        """
+        zone = settings.TIME_ZONE
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [*params, zone, zone, *params, zone, zone])
+            return [
+                {"month": month, "count": count, "lastmod": lastmod}
+                for month, count, lastmod in cursor.fetchall()
+            ]
 
     def search(self, text):
         """Articles matching `text` in kicker, title, lead or body, among the
