@@ -5,7 +5,8 @@
         [--seconds 60] [--out var/bench/load.json]
 
 1. Builds an archive in the PostgreSQL database newsroom_load (bench/run.py's
-   builder) and an editor in the group Redaktion.
+   builder) and a publisher in the group Chef vom Dienst, who logs in
+   with a second factor (an authenticator app's code) as publishers must.
 2. Starts gunicorn on 127.0.0.1 (a free port in 9300-9399) as in production:
    PostgreSQL, the Redis page cache (LOAD_REDIS_URL, default
    redis://127.0.0.1:6379/9, flushed), DEBUG off, --workers sync workers.
@@ -48,14 +49,14 @@ from pathlib import Path
 # also puts the repository on sys.path for tests.servers.
 from run import BENCH_DIR, POSTGRES, ROOT, WORDS, build, recreate_postgres_database, say
 
-from tests.servers import Browser, Gunicorn, ServerError, serving, stop
+from tests.servers import EDITOR_TOTP_KEY, Browser, Gunicorn, ServerError, serving, stop
 
 # Parallel runs need their own database and Redis database.
 DATABASE = os.environ.get("LOAD_DATABASE", "newsroom_load")
 REDIS = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/9")
 PORTS = range(9300, 9400)
 HOST = "127.0.0.1"  # the only address this script ever sends to
-EDITOR = ("redakteurin", "Lasttest-nur-lokal-83")
+EDITOR = ("chefin", "Lasttest-nur-lokal-83")  # publishes, with a second factor
 # Reader URL mix, by weight: what a municipal news site's readers open.
 MIX = {"article": 45, "home": 20, "topic": 10, "municipality": 10, "feed": 10}
 MIX["search"] = 5
@@ -204,9 +205,14 @@ def set_up(articles):
     started = time.perf_counter()
     build(0, articles, articles)
     say(f"   built {articles:,} articles in {time.perf_counter() - started:.0f} s")
-    get_user_model().objects.create_user(EDITOR[0], password=EDITOR[1])
-    call_command("assign_role", EDITOR[0], "redaktion")
-    say(f"   editor {EDITOR[0]} in group Redaktion")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    publisher = get_user_model().objects.create_user(EDITOR[0], password=EDITOR[1])
+    call_command("assign_role", EDITOR[0], "chef-vom-dienst")
+    TOTPDevice.objects.create(
+        user=publisher, key=EDITOR_TOTP_KEY, name="Authenticator-App", confirmed=True
+    )
+    say(f"   publisher {EDITOR[0]} in group Chef vom Dienst, with a second factor")
     paths = url_mix()
     connections.close_all()
     return paths
@@ -448,10 +454,7 @@ class Editor:
         browser = Browser(timeout=60)
         try:
             started = time.monotonic()
-            browser.submit(
-                f"{self.base}/admin/login/?next=/admin/",
-                {"username": EDITOR[0], "password": EDITOR[1]},
-            )
+            browser.log_in(self.base, *EDITOR)
             logged_in = time.monotonic()
             say(f"   editor: logged in after {logged_in - started:.1f} s")
             # Readers poll from now on, so the time the editor's browser
