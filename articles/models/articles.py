@@ -70,16 +70,17 @@ WORD = re.compile(r"\w+")
 
 
 def compound_parts(text):
-    """The words of a search `text` to look for inside compounds, lowercased:
-    those of COMPOUND_PART_MIN_LENGTH letters or more, except the ones the
-    reader excludes ("-Haushalt")."""
-    words = {
-        word.lower()
-        for token in text.split()
-        if not token.startswith("-")
-        for word in WORD.findall(token)
-    }
-    return sorted(word for word in words if len(word) >= COMPOUND_PART_MIN_LENGTH)
+    """(parts, excluded): the words of a search `text` to look for inside
+    compounds, lowercased, those of COMPOUND_PART_MIN_LENGTH letters or
+    more; and the words the reader excludes ("-Haushalt")."""
+    parts, excluded = set(), set()
+    for token in text.split():
+        words = WORD.findall(token.lower())
+        if token.startswith("-"):
+            excluded.update(words)
+        else:
+            parts.update(w for w in words if len(w) >= COMPOUND_PART_MIN_LENGTH)
+    return sorted(parts), sorted(excluded)
 
 
 def start_of_day(day):
@@ -244,12 +245,16 @@ class ArticleQuerySet(models.QuerySet):
             # the newest matches are ranked.
             query = SearchQuery(text, config="german", search_type="websearch")
             exact = Q(search_vector=query)
-            parts = compound_parts(text)
+            parts, excluded = compound_parts(text)
             matching = exact
             if parts:
                 # search_words holds lowercased words; contains is a LIKE
-                # that the trigram index serves.
-                matching |= Q(*(Q(search_words__contains=part) for part in parts))
+                # that the trigram index serves. Excluded words exclude here
+                # too, as whole (stemmed) words.
+                compound = Q(*(Q(search_words__contains=part) for part in parts))
+                for word in excluded:
+                    compound &= ~Q(search_vector=SearchQuery(word, config="german"))
+                matching |= compound
             matches = self.filter(matching)
             return (
                 self.filter(pk__in=newest_pks(matches, SEARCH_RESULTS_LIMIT))
