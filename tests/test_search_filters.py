@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import ArticleStatus, FederalState
 from tests.factories import berlin, make_archive, make_article, make_municipality
 from tests.html import parse_html
@@ -284,3 +286,23 @@ def test_postgres_compound_parts_need_every_word_and_four_letters(client):
     # Three letters are too few to look inside words ("rad" in "Bürgerrad"?),
     # whole words still count.
     assert titles_in_order(client, "Rad") == ["Essener Bad"]
+
+
+def test_filtered_search_is_cached_per_filter_and_refreshed_by_new_news(
+    client, committed, settings
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    essen = make_municipality(name="Essen", federal_state=FederalState.NW)
+    make_article(title="Älteres aus Essen", municipality=essen)
+    url = f"{SEARCH}?kommune=essen&von=01.01.2020"
+    other = f"{SEARCH}?kommune=essen&von=01.01.2021"
+    for address in (url, other):
+        client.get(address)
+        key = page_cache.entry_key(RequestFactory().get(address))
+        assert page_cache.store().get(key) is not None
+    assert page_cache.entry_key(RequestFactory().get(url)) != page_cache.entry_key(
+        RequestFactory().get(other)
+    )
+    with committed():
+        make_article(title="Neues aus Essen", municipality=essen)
+    assert "Neues aus Essen" in client.get(url).content.decode()
