@@ -77,6 +77,8 @@ def placement_keys(article):
     keys.add(list_key("month", month_of(article.published_at)))
     if article.municipality_id:
         keys.add(list_key("municipality", article.municipality_id))
+        if article.municipality.federal_state:
+            keys.add(list_key("state", article.municipality.federal_state))
     tag_ids = _tag_ids(article.pk)
     keys |= {list_key("tag", tag_id) for tag_id in tag_ids}
     return keys | related_keys(article, tag_ids, changed=tag_ids)
@@ -138,10 +140,15 @@ def _among_newest_of_place(article, limit=15):
 
 
 def municipality_keys(old, new):
-    """A municipality was renamed (its name is on its pages, the directory)."""
-    return {object_key(state) for state in (old, new) if state} | {
-        list_key("municipalities")
+    """A municipality was renamed (its name is on its pages, the directory,
+    the search form) or moved to another federal state (its news with it)."""
+    keys = {object_key(row) for row in (old, new) if row}
+    keys |= {
+        list_key("state", row.federal_state)
+        for row in (old, new)
+        if row and row.federal_state
     }
+    return keys | {list_key("municipalities")}
 
 
 def tag_keys(old, new):

@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds: all news, one municipality's, one topic's.
+"""RSS 2.0 and Atom feeds: all news, one municipality's, one federal
+state's, one topic's.
 
 Each feed costs a fixed number of queries: the feed's object (if any), the
 latest articles with their author, and their tags in one prefetch."""
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import page_cache
-from .models import Article, Municipality, Tag
+from .models import Article, Municipality, State, Tag
 from .redirects import topic_redirect
 from .site_url import SiteRequest, absolute_url
 from .text import xml_text
@@ -172,6 +173,30 @@ class MunicipalityArticlesFeed(NewsAboutFeed):
 
 
 class MunicipalityArticlesAtomFeed(MunicipalityArticlesFeed):
+    feed_type = Atom1Feed
+
+
+class StateArticlesFeed(NewsAboutFeed):
+    """The published articles of all municipalities of one federal state;
+    an unknown slug is a 404."""
+
+    title_text = gettext_lazy("%(site)s: Meldungen aus %(name)s")
+    description_text = gettext_lazy("Die neuesten Meldungen aus %(name)s.")
+
+    def get_object(self, request, slug):
+        state = State.from_slug(slug)
+        if state is None:
+            raise Http404(_("Dieses Bundesland gibt es nicht."))
+        return state
+
+    def articles(self, obj):
+        return Article.objects.published().in_state(obj.code)
+
+    def list_keys(self, obj):
+        return [page_cache.list_key("state", obj.code)]
+
+
+class StateArticlesAtomFeed(StateArticlesFeed):
     feed_type = Atom1Feed
 
 

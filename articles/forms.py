@@ -30,6 +30,7 @@ from .models import (
     Municipality,
     Photo,
     Scope,
+    State,
     Tag,
 )
 from .newsletters import CONSENT_TEXT
@@ -577,27 +578,172 @@ class TagMergeForm(forms.Form):
     )
 
 
+# German dates as readers type them, and ISO as <input type="date"> sends.
+SEARCH_DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+# Beyond these a day cannot be turned into a time range (year 9999 has no
+# following day), and no news lies there.
+SEARCH_DATES = (datetime.date(1900, 1, 1), datetime.date(2999, 12, 31))
+
+
 class SearchForm(forms.Form):
-    """The reader's search box. Rejects what cannot be searched (no letter or
-    digit, too long, NUL bytes) with a German message instead of querying."""
+    """The reader's search: words, and filters for municipality, federal
+    state and period (von/bis), each usable alone or with the others.
+    Rejects what cannot be searched (no letter or digit, too long, NUL
+    bytes, an unknown municipality or state, a date that is none, bis
+    before von) with a German message instead of querying. Loads the
+    municipalities for its choices once, in one query."""
 
     q = forms.CharField(
         label=_("Suchbegriff"),
+        required=False,
         max_length=200,
         error_messages={
-            "required": _("Bitte einen Suchbegriff eingeben."),
             "max_length": _("Bitte höchstens %(limit_value)d Zeichen eingeben."),
         },
     )
+    kommune = forms.ChoiceField(
+        label=_("Kommune"),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Diese Kommune kennen wir nicht. Bitte eine aus der Liste wählen."
+            )
+        },
+    )
+    land = forms.ChoiceField(
+        label=_("Bundesland"),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Dieses Bundesland kennen wir nicht. Bitte eines aus der Liste wählen."
+            )
+        },
+    )
+    von = forms.DateField(
+        label=_("von"),
+        required=False,
+        input_formats=SEARCH_DATE_FORMATS,
+        error_messages={"invalid": _("Bitte ein Datum wie 01.03.2025 eingeben.")},
+    )
+    bis = forms.DateField(
+        label=_("bis"),
+        required=False,
+        input_formats=SEARCH_DATE_FORMATS,
+        error_messages={"invalid": _("Bitte ein Datum wie 31.03.2025 eingeben.")},
+    )
+
+    FILTERS = ("kommune", "land", "von", "bis")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipalities = {
+            place.slug: place
+            for place in Municipality.objects.only("name", "slug", "federal_state")
+        }
+        self.fields["kommune"].choices = [("", _("Alle Kommunen"))] + [
+            (slug, place.name) for slug, place in self.municipalities.items()
+        ]
+        self.fields["land"].choices = [("", _("Alle Bundesländer"))] + [
+            (state.slug, state.name) for state in State.all()
+        ]
 
     def clean_q(self):
         text = self.cleaned_data["q"]
-        if not any(char.isalnum() for char in text):
+        if text and not any(char.isalnum() for char in text):
             raise forms.ValidationError(
                 _("Bitte mindestens ein Wort oder eine Zahl eingeben."),
                 code="no_words",
             )
         return text
+
+    def clean_kommune(self):
+        return self.municipalities.get(self.cleaned_data["kommune"])
+
+    def clean_land(self):
+        return State.from_slug(self.cleaned_data["land"])
+
+    def clean_von(self):
+        return self._clean_day("von")
+
+    def clean_bis(self):
+        return self._clean_day("bis")
+
+    def _clean_day(self, name):
+        day = self.cleaned_data[name]
+        if day is not None and not SEARCH_DATES[0] <= day <= SEARCH_DATES[1]:
+            raise forms.ValidationError(
+                _("Bitte ein Datum zwischen %(first)s und %(last)s eingeben.")
+                % {
+                    "first": SEARCH_DATES[0].strftime("%d.%m.%Y"),
+                    "last": SEARCH_DATES[1].strftime("%d.%m.%Y"),
+                },
+                code="out_of_range",
+            )
+        return day
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("von"), data.get("bis")
+        if first and last and last < first:
+            self.add_error(
+                "bis",
+                forms.ValidationError(
+                    _("„bis“ darf nicht vor „von“ liegen."), code="bis_before_von"
+                ),
+            )
+        place, state = data.get("kommune"), data.get("land")
+        if place and state and place.federal_state != state.code:
+            self.add_error(
+                "kommune",
+                forms.ValidationError(
+                    _("%(place)s liegt nicht in %(state)s.")
+                    % {"place": place.name, "state": state.name},
+                    code="not_in_state",
+                ),
+            )
+        if not self.errors and not data.get("q") and not self.has_filters():
+            self.add_error(
+                "q",
+                forms.ValidationError(
+                    _("Bitte einen Suchbegriff eingeben."),
+                    code="required",
+                ),
+            )
+        return data
+
+    def has_filters(self):
+        """Whether a filter is set (valid or not)."""
+        return any(self.data.get(name) for name in self.FILTERS)
+
+    def search(self, articles):
+        """`articles` narrowed by the filters and searched for the words (a
+        valid form only); see ArticleQuerySet.narrowed() and search()."""
+        data = self.cleaned_data
+        return articles.narrowed(
+            municipality=data["kommune"],
+            state=data["land"],
+            first_day=data["von"],
+            last_day=data["bis"],
+        ).search(data["q"])
+
+    def query_string(self):
+        """The search as URL parameters, for the links to further pages:
+        the given fields in form order, empty ones left out."""
+        given = QueryDict(mutable=True)
+        for name in self.fields:
+            value = self.data.get(name, "")
+            if value:
+                given[name] = value
+        return given.urlencode()
+
+    def day_values(self):
+        """{"von": …, "bis": …}: each valid date as ISO for <input
+        type="date">, "" for one missing or invalid."""
+        days = {}
+        for name in ("von", "bis"):
+            day = self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
+            days[name] = day.isoformat() if day else ""
+        return days
 
 
 class NewsletterSubscribeForm(forms.Form):

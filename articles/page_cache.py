@@ -78,7 +78,7 @@ log = logging.getLogger("newsroom.page_cache")
 
 SITE_KEY = "site"
 # Query parameters that select what a reader page shows; part of the key.
-CACHED_PARAMETERS = {"nach", "vor", "q", "page"}
+CACHED_PARAMETERS = {"nach", "vor", "q", "page", "kommune", "land", "von", "bis"}
 # The content API's parameters (articles/api/), part of the key under /api/
 # only, so that no reader page gets an entry per value of a filter it ignores.
 API_PARAMETERS = {"gemeinde", "bundesland", "thema", "von", "bis", "nach", "anzahl"}

@@ -84,7 +84,7 @@ def article_content(article_id):
 def article_kept_on_restore(article_id):
     """The columns a restore leaves as they are (status, publication dates,
     URL name, municipality, authorship, updated_at for the conflict check):
-    every column except article_restore_fields() and the search vector,
+    every column except article_restore_fields() and the search columns,
     which PostgreSQL's trigger writes."""
     restored = {field.attname for field in article_restore_fields()}
     names = [
@@ -92,7 +92,7 @@ def article_kept_on_restore(article_id):
         for field in Article._meta.concrete_fields
         if not field.primary_key
         and field.attname not in restored
-        and field.name != "search_vector"
+        and field.name not in Article.SEARCH_INDEX_FIELDS
     ]
     return Article.objects.filter(pk=article_id).values(*names).get()
 

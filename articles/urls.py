@@ -14,6 +14,7 @@ urlpatterns = [
         views.MunicipalityNewsView.as_view(),
         name="municipality",
     ),
+    path("land/<slug:slug>/", views.StateNewsView.as_view(), name="state"),
     path("archiv/", views.ArchiveView.as_view(), name="archive"),
     # Four-digit years from 1000 and months 01–12 only, so that every
     # month the URL names is a valid date range.

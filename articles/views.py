@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve
@@ -17,7 +18,15 @@ from . import page_cache, two_factor
 from .cache_keys import article_page_keys, teaser_keys
 from .context_processors import site_context
 from .forms import SearchForm
-from .models import SEARCH_RESULTS_LIMIT, Article, Municipality, Page, Photo, Tag
+from .models import (
+    SEARCH_RESULTS_LIMIT,
+    Article,
+    Municipality,
+    Page,
+    Photo,
+    State,
+    Tag,
+)
 from .pagination import NEWER, OLDER, KeysetPaginationMixin
 from .redirects import article_redirect, topic_redirect
 
@@ -176,6 +185,27 @@ class MunicipalityNewsView(ArticleListView):
         ]
 
 
+class StateNewsView(ArticleListView):
+    """A federal state's page: the published news of all its
+    municipalities, newest first. A state without news yet says so (it is
+    a place readers look for, like a municipality); an unknown slug is 404."""
+
+    template_name = "articles/state.html"
+
+    def get(self, request, *args, **kwargs):
+        self.state = State.from_slug(kwargs["slug"])
+        if self.state is None:
+            raise Http404(_("Dieses Bundesland gibt es nicht."))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        self.extra_context = {"state": self.state}
+        return super().get_queryset().in_state(self.state.code)
+
+    def list_keys(self):
+        return [page_cache.list_key("state", self.state.code)]
+
+
 class ArchiveView(TemplateView):
     """Years and months with the number of articles published in each."""
 
@@ -211,8 +241,11 @@ class ArchiveMonthView(ArticleListView):
 
 
 class SearchView(ListView):
-    """Search results for ?q=; an empty or unusable query gets a hint, not an
-    error. Ranked, so paginated by page number, counting the matches."""
+    """Search results for ?q= and the filters kommune, land, von and bis
+    (SearchForm), alone or combined; unusable input gets a German hint or
+    form error, not an error page. Ranked, so paginated by page number,
+    counting the matches. Costs the same queries for any combination: the
+    municipalities (the form's choices), the count and the page."""
 
     paginate_by = 20
     template_name = "articles/search.html"
@@ -224,18 +257,24 @@ class SearchView(ListView):
     def get_queryset(self):
         if not self.form.is_valid():
             return Article.objects.none()
-        articles = Article.objects.published().for_photo_teasers()
-        return articles.search(self.form.cleaned_data["q"])
+        return self.form.search(Article.objects.published().for_photo_teasers())
 
     def get_context_data(self, **kwargs):
-        query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
+        searched = self.form.is_valid()
         context = super().get_context_data(
-            form=self.form, query=query, result_limit=SEARCH_RESULTS_LIMIT, **kwargs
+            form=self.form,
+            searched=searched,
+            query=self.form.cleaned_data["q"] if searched else "",
+            search_params=self.form.query_string() if searched else "",
+            result_limit=SEARCH_RESULTS_LIMIT,
+            **kwargs,
         )
-        # Any change to any article may change what a search finds.
+        # Any change to any article may change what a search finds; the
+        # form lists the municipalities.
         page_cache.shows(
             self.request,
             page_cache.list_key("search"),
+            page_cache.list_key("municipalities"),
             *teaser_keys(context["object_list"]),
         )
         return context

@@ -18,6 +18,12 @@ FEEDS = [
         feeds.MunicipalityArticlesAtomFeed,
     ),
     (
+        "land/<slug:slug>/",
+        "state_",
+        feeds.StateArticlesFeed,
+        feeds.StateArticlesAtomFeed,
+    ),
+    (
         "thema/<slug:slug>/",
         "topic_",
         feeds.TopicArticlesFeed,

@@ -106,8 +106,8 @@ def make_archive(size, *, tags=(), step=timedelta(hours=1), **fields):
     values = {
         field.attname: field.value_from_object(first)
         for field in Article._meta.concrete_fields
-        # PostgreSQL's trigger writes the search vector of every new row.
-        if not field.primary_key and field.name != "search_vector"
+        # PostgreSQL's trigger writes the search columns of every new row.
+        if not field.primary_key and field.name not in Article.SEARCH_INDEX_FIELDS
     }
     copies = Article.objects.bulk_create(
         (

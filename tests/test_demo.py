@@ -32,3 +32,14 @@ def test_demo_essen_page_has_fifteen_related_teasers(client, demo_site):
     assert len(teasers) == 15
     assert teasers[0].title == "Digitales Rathaus ist eröffnet"
     assert "[09.04.2025]" in response.content.decode()
+
+
+def test_demo_has_news_in_several_federal_states(client, demo_site):
+    states = set(
+        Article.objects.published()
+        .exclude(municipality__federal_state="")
+        .values_list("municipality__federal_state", flat=True)
+    )
+    assert len(states) >= 2
+    response = client.get("/land/nordrhein-westfalen/")
+    assert len(response.context["page_obj"]) > 0

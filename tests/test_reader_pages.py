@@ -206,7 +206,8 @@ def test_home_costs_one_query_at_any_size(
         ("/kommunen/", 1),
         ("/archiv/", 1),
         ("/archiv/2025/03/", 1),  # teasers (none: 404)
-        ("/suche/?q=Rathaus", 2),  # count, teasers
+        ("/land/nordrhein-westfalen/", 1),  # teasers (the state needs none)
+        ("/suche/?q=Rathaus", 3),  # municipalities (filter choices), count, teasers
     ],
 )
 @pytest.mark.parametrize("archive_size", [3, 12])

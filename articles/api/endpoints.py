@@ -116,7 +116,7 @@ def articles_for_readers():
     return (
         Article.objects.published()
         .select_related("municipality", "photo__credit", "author")
-        .defer("search_vector")
+        .defer(*Article.SEARCH_INDEX_FIELDS)
         .order_by("-published_at", "-pk")
     )
 

@@ -22,7 +22,7 @@ from .newsletters import (
 )
 from .pages import Page
 from .photos import Photo, PhotoQuerySet
-from .places import FederalState, Municipality, MunicipalityKind
+from .places import FederalState, Municipality, MunicipalityKind, State
 from .tagging import ArticleTagging, Tag, TagChange, TaggedArticle, TagRedirect
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "Photo",
     "PhotoQuerySet",
     "Scope",
+    "State",
     "Subscriber",
     "Tag",
     "TagChange",

@@ -1,7 +1,8 @@
 """Articles: the one rule for what readers may see (ArticleQuerySet.published()),
 every read query built on it, and the article itself with its publishing rules."""
 
-from datetime import timedelta
+import re
+from datetime import datetime, time, timedelta
 
 import reversion
 from django.apps import apps
@@ -9,7 +10,17 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -50,6 +61,31 @@ SEARCH_RESULTS_LIMIT = 500
 def newest_pks(articles, limit):
     """A subquery for the ids of the `limit` newest of `articles`."""
     return articles.order_by("-published_at", "-pk").values("pk")[:limit]
+
+
+# Shorter words would match inside too many others, and the trigram index
+# cannot narrow a pattern under three letters.
+COMPOUND_PART_MIN_LENGTH = 4
+WORD = re.compile(r"\w+")
+
+
+def compound_parts(text):
+    """(parts, excluded): the words of a search `text` to look for inside
+    compounds, lowercased, those of COMPOUND_PART_MIN_LENGTH letters or
+    more; and the words the reader excludes ("-Haushalt")."""
+    parts, excluded = set(), set()
+    for token in text.split():
+        words = WORD.findall(token.lower())
+        if token.startswith("-"):
+            excluded.update(words)
+        else:
+            parts.update(w for w in words if len(w) >= COMPOUND_PART_MIN_LENGTH)
+    return sorted(parts), sorted(excluded)
+
+
+def start_of_day(day):
+    """Midnight at the start of `day` in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def published_condition(now):
@@ -122,6 +158,10 @@ class ArticleQuerySet(models.QuerySet):
             end=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
         )
         return min(filter(None, moments.values()), default=None)
+
+    def in_state(self, code):
+        """The articles of the municipalities of federal state `code`."""
+        return self.filter(municipality__federal_state=code)
 
     def for_teasers(self):
         """Only the columns a teaser shows, newest first."""
@@ -207,22 +247,62 @@ class ArticleQuerySet(models.QuerySet):
                 for month, count, lastmod in cursor.fetchall()
             ]
 
-    def search(self, text):
+    def narrowed(self, *, municipality=None, state=None, first_day=None, last_day=None):
+        """The search filters: only the articles of `municipality`, of the
+        municipalities of `state` (a State), published from `first_day`
+        to `last_day` (dates, both included, in the site's time zone);
+        None leaves a filter out."""
+        articles = self
+        if municipality is not None:
+            articles = articles.filter(municipality=municipality)
+        if state is not None:
+            articles = articles.in_state(state.code)
+        if first_day is not None:
+            articles = articles.filter(published_at__gte=start_of_day(first_day))
+        if last_day is not None:
+            following = last_day + timedelta(days=1)
+            articles = articles.filter(published_at__lt=start_of_day(following))
+        return articles
+
+    def search(self, text=""):
         """Articles matching `text` in kicker, title, lead or body, among the
         newest SEARCH_RESULTS_LIMIT matches, so that a common word costs no
-        more in a large archive than in a small one. PostgreSQL: German
-        full-text search ("Portale" finds "Portal"), best match first.
+        more in a large archive than in a small one; without `text`, the
+        newest of them all (a search by filters alone, see narrowed()).
+
+        PostgreSQL: German full-text search ("Portale" finds "Portal") or,
+        for words of COMPOUND_PART_MIN_LENGTH letters or more, a part of a
+        compound ("Portal" finds "Bürgerportal", as the substring search
+        elsewhere does); full-text matches first, best match first.
         Elsewhere: every word must occur somewhere, newest first."""
+        if not text.strip():
+            newest = newest_pks(self, SEARCH_RESULTS_LIMIT)
+            return self.filter(pk__in=newest).order_by("-published_at", "-pk")
         if connections[self.db].vendor == "postgresql":
-            # search_vector is kept by a database trigger (migration 0011)
-            # and served by a GIN index; ranking reads each match's vector,
-            # so only the newest matches are ranked.
+            # search_vector and search_words are kept by a database trigger
+            # (migrations 0011, 0022) and served by a GIN index each (full
+            # text, trigrams); ranking reads each match's vector, so only
+            # the newest matches are ranked.
             query = SearchQuery(text, config="german", search_type="websearch")
-            matches = self.filter(search_vector=query)
+            exact = Q(search_vector=query)
+            parts, excluded = compound_parts(text)
+            matching = exact
+            if parts:
+                # search_words holds lowercased words; contains is a LIKE
+                # that the trigram index serves. Excluded words exclude here
+                # too, as whole (stemmed) words.
+                compound = Q(*(Q(search_words__contains=part) for part in parts))
+                for word in excluded:
+                    compound &= ~Q(search_vector=SearchQuery(word, config="german"))
+                matching |= compound
+            matches = self.filter(matching)
             return (
                 self.filter(pk__in=newest_pks(matches, SEARCH_RESULTS_LIMIT))
-                .annotate(rank=SearchRank(F("search_vector"), query))
-                .order_by("-rank", "-published_at", "-pk")
+                .annotate(
+                    exact=ExpressionWrapper(exact, output_field=BooleanField()),
+                    rank=SearchRank(F("search_vector"), query),
+                )
+                .order_by("-exact", "-rank", "-published_at", "-pk")
             )
         matches = self
         for word in text.split():
@@ -335,6 +415,11 @@ class Article(models.Model):
     # PostgreSQL only: kicker and title (weight A), lead (B), body (C) in the
     # German configuration, written by a trigger on every insert or update.
     search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only: the distinct words of kicker, title, lead and body,
+    # lowercased, unstemmed, written by the same trigger (migration 0022)
+    # and served by a trigram index, so that a word finds the compounds it
+    # is part of ("Portal" finds "Bürgerportal").
+    search_words = models.TextField(null=True, editable=False)
     status = models.CharField(
         _("Status"), max_length=20, choices=ArticleStatus, default=ArticleStatus.DRAFT
     )
@@ -397,6 +482,8 @@ class Article(models.Model):
     TEXT_FIELDS = ("kicker", "title", "lead", "body")
     PHOTO_FIELDS = ("photo",)
     VISIBILITY_FIELDS = ("status", "published_at", "unpublish_at", "slug")
+    # Written by PostgreSQL's trigger from the text, never by the app.
+    SEARCH_INDEX_FIELDS = ("search_vector", "search_words")
 
     class Meta:
         verbose_name = _("Artikel")

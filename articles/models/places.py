@@ -1,5 +1,7 @@
 """Where news happens: municipalities ("Kommunen") and their federal states."""
 
+from dataclasses import dataclass
+
 import reversion
 from django.core.validators import RegexValidator
 from django.db import models
@@ -39,6 +41,43 @@ class FederalState(models.TextChoices):
     ST = "ST", "Sachsen-Anhalt"
     SH = "SH", "Schleswig-Holstein"
     TH = "TH", "Thüringen"
+
+
+@dataclass(frozen=True)
+class State:
+    """A federal state as readers see it: a page and feeds with the news of
+    all its municipalities, under a slug of its name ("nordrhein-westfalen").
+    Not a table: the states are FederalState's choices, so a state needs no
+    query to be found."""
+
+    code: str
+    name: str
+
+    @classmethod
+    def of(cls, code):
+        """The state with FederalState code `code`, or None ("" or unknown)."""
+        return _STATES_BY_CODE.get(code)
+
+    @classmethod
+    def from_slug(cls, slug):
+        """The state whose slug is `slug`, or None."""
+        return _STATES_BY_SLUG.get(slug)
+
+    @classmethod
+    def all(cls):
+        """Every state, alphabetical by name."""
+        return sorted(_STATES_BY_CODE.values(), key=lambda state: state.name)
+
+    @property
+    def slug(self):
+        return german_slugify(self.name)
+
+    def get_absolute_url(self):
+        return reverse("articles:state", kwargs={"slug": self.slug})
+
+
+_STATES_BY_CODE = {code: State(code, str(name)) for code, name in FederalState.choices}
+_STATES_BY_SLUG = {state.slug: state for state in _STATES_BY_CODE.values()}
 
 
 class MunicipalityQuerySet(models.QuerySet):
@@ -120,3 +159,8 @@ class Municipality(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:municipality", kwargs={"slug": self.slug})
+
+    @property
+    def state(self):
+        """The federal state as readers see it (State), or None."""
+        return State.of(self.federal_state)
