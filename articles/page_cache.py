@@ -38,10 +38,10 @@ The contract (for every view, feed, sitemap and API response readers get)
    invalidation is sent as ``PURGE`` with an ``xkey-purge`` header to each
    URL in ``NEWSROOM_PURGE_URLS`` (articles/purge.py).
 6. **Query parameters**: tracking parameters (``utm_*``, ``fbclid`` …) are
-   ignored, the parameters in ``CACHED_PARAMETERS`` are part of the key, and
-   a request with any other parameter is rendered but never stored. A view
-   that reads a new parameter adds it to ``CACHED_PARAMETERS`` (under
-   ``/api/``: ``API_PARAMETERS``).
+   ignored, the parameters the page at that path reads are part of the key
+   (``known_parameters()``), and a request with any other parameter is
+   rendered but never stored. A view that reads a new parameter adds it
+   there.
 
 Articles become visible or invisible by time alone (a scheduled publication,
 an end of publication). The first request after such a moment, on any app
@@ -77,12 +77,15 @@ from .page_store import RedisStore, SqliteStore, StoreError
 log = logging.getLogger("newsroom.page_cache")
 
 SITE_KEY = "site"
-# Query parameters that select what a reader page shows; part of the key.
-CACHED_PARAMETERS = {"nach", "vor", "q", "page", "kommune", "land", "von", "bis"}
-# The content API's parameters (articles/api/), part of the key under /api/
-# only, so that no reader page gets an entry per value of a filter it ignores.
+# Query parameters that select what a reader page shows; part of the key,
+# each set under its own paths only, so that no page gets an entry per value
+# of a parameter it ignores (see known_parameters()).
+LIST_PARAMETERS = {"nach", "vor"}  # keyset pagination of every list
+SEARCH_PATH = "/suche/"
+SEARCH_PARAMETERS = {"q", "page", "kommune", "land", "von", "bis"}
+API_PATH = "/api/"  # the content API (articles/api/)
 API_PARAMETERS = {"gemeinde", "bundesland", "thema", "von", "bis", "nach", "anzahl"}
-API_PATH = "/api/"
+SITEMAP_PARAMETERS = {"p"}  # a month of more than 50,000 articles
 # Parameters that only tell where a reader came from; they never change a page.
 TRACKING_PARAMETERS = {
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
@@ -417,7 +420,7 @@ def canonical_query(request):
     raw = request.META.get("QUERY_STRING", "")
     if not raw:
         return ""
-    known = API_PARAMETERS if request.path.startswith(API_PATH) else CACHED_PARAMETERS
+    known = known_parameters(request.path)
     kept = []
     for name, value in parse_qsl(raw, keep_blank_values=True):
         if name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES):
@@ -426,6 +429,17 @@ def canonical_query(request):
             return None
         kept.append((name, value))
     return urlencode(sorted(kept))
+
+
+def known_parameters(path):
+    """The query parameters the reader page at `path` reads."""
+    if path.startswith(API_PATH):
+        return API_PARAMETERS
+    if path == SEARCH_PATH:
+        return SEARCH_PARAMETERS
+    if path.startswith("/sitemap"):
+        return SITEMAP_PARAMETERS
+    return LIST_PARAMETERS
 
 
 def entry_key(request):

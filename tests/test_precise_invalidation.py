@@ -195,3 +195,15 @@ def test_tracking_parameters_share_the_page_and_unknown_ones_are_not_stored():
     text(reader, "/?nocache=2")
     assert not is_cached("/?x=1")
     assert page_cache.entry_key(RequestFactory().get("/?x=1")) is None
+
+
+def test_search_filters_are_cached_on_the_search_page_only():
+    """A flood of /artikel/…?von=<random> must not fill the cache: only the
+    search page reads its filters."""
+    article = make_article(title="Eine Meldung")
+    reader = Client()
+    for url in (f"{article.get_absolute_url()}?von=2025-01-01", "/?land=bayern"):
+        text(reader, url)
+        assert page_cache.entry_key(RequestFactory().get(url)) is None
+    text(reader, "/suche/?q=Meldung&von=2025-01-01")
+    assert is_cached("/suche/?q=Meldung&von=2025-01-01")
