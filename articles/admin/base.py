@@ -10,6 +10,8 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponse
+from django.http.response import HttpResponseRedirectBase
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from reversion_compare.admin import CompareVersionAdmin
@@ -57,6 +59,27 @@ class DateCheckedAdmin:
 
     def get_changelist(self, request, **kwargs):
         return DateCheckedChangeList
+
+
+class UploadProgressAdmin:
+    """Change forms with a photo upload that static/js/upload_progress.js
+    sends by XMLHttpRequest to show its progress. XHR follows a redirect
+    itself, and that GET would use up the "saved" message: to such a
+    request (header X-Upload-Progress) a save's redirect is answered as
+    204 with the target in X-Upload-Location, which the script navigates
+    to. Everything else (a refused form) is answered as usual."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        response = super().changeform_view(request, *args, **kwargs)
+        if (
+            request.method == "POST"
+            and "X-Upload-Progress" in request.headers
+            and isinstance(response, HttpResponseRedirectBase)
+        ):
+            return HttpResponse(
+                status=204, headers={"X-Upload-Location": response["Location"]}
+            )
+        return response
 
 
 class VersionedAdmin(CompareVersionAdmin):
