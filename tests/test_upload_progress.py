@@ -302,14 +302,33 @@ def test_saved_upload_is_answered_with_the_next_page_instead_of_a_redirect(
     assert "erfolgreich hinzugefügt" in page.content.decode()  # message kept
 
 
-def test_refused_upload_is_answered_with_the_form_as_usual(editor_client):
+def test_refused_upload_is_answered_with_the_form_marked_refused(editor_client):
     response = editor_client.post(
         reverse("admin:articles_article_add"),
         article_form(status="draft", kicker="", title="", lead="", body=""),
         headers={"X-Upload-Progress": "1"},
     )
     assert response.status_code == 200
+    assert response["X-Upload-Refused"] == "1"  # the script submits again
     assert "Der Artikel ist noch leer" in response.content.decode()
+
+
+def test_photo_saved_in_a_popup_is_not_marked_refused(editor_client):
+    response = editor_client.post(
+        reverse("admin:articles_photo_add") + "?_to_field=id&_popup=1",
+        {
+            "image": make_jpeg(),
+            "alt_text": "Ein Foto",
+            "focal_x": "0.5",
+            "focal_y": "0.5",
+            "_popup": "1",
+        },
+        headers={"X-Upload-Progress": "1"},
+    )
+    # The popup's answer after a save: shown as it is, never submitted again
+    assert response.status_code == 200
+    assert "X-Upload-Refused" not in response
+    assert Photo.objects.count() == 1
 
 
 def test_a_normal_submit_is_still_redirected(editor_client):

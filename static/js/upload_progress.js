@@ -3,17 +3,20 @@
 // is ("Foto wird hochgeladen: 42 %"): the form goes out by XMLHttpRequest,
 // whose upload reports its progress. Then the answer is followed as after a
 // normal submit:
-// - saved: the server names the next page (see UPLOAD_LOCATION) and the
+// - saved: the server names the next page (UPLOAD_LOCATION) and the
 //   browser goes there, where the "saved" message waits;
-// - refused (the form with its errors, or an error page): the browser
-//   submits the form once more, natively, and shows that answer as it
-//   would have. If the server kept the photo (the article form keeps a
-//   valid photo of a refused save, KEPT_PHOTO_FIELD), that submit carries
-//   the kept photo's name instead of the file, so nothing is uploaded
-//   twice. Writing the answer into this page instead (document.write)
-//   would run its scripts in this page's realm: the body editor's import
-//   map carries the answer's CSP nonce and is blocked, and module scripts
-//   do not run twice, so the body would lose its editor.
+// - refused for its errors (UPLOAD_REFUSED): the browser submits the form
+//   once more, natively, and shows that answer as it would have. If the
+//   server kept the photo (the article form keeps a valid photo of a
+//   refused save, KEPT_PHOTO_FIELD), that submit carries the kept photo's
+//   name instead of the file, so nothing is uploaded twice. Writing the
+//   form's answer into this page instead (document.write) would run its
+//   scripts in this page's realm: the body editor's import map carries
+//   the answer's CSP nonce and is blocked, and module scripts do not run
+//   twice, so the body would lose its editor;
+// - anything else (an error page, the popup's answer after a save, the
+//   login page) replaces this page as it is: submitting again could save
+//   twice.
 // Without JavaScript, or without a chosen file, the form submits as usual.
 {
     // Sent with the upload; the server answers a save's redirect with 204
@@ -21,6 +24,7 @@
     // follow a redirect itself and use up the "saved" message.
     const UPLOAD_HEADER = "X-Upload-Progress";
     const UPLOAD_LOCATION = "X-Upload-Location";
+    const UPLOAD_REFUSED = "X-Upload-Refused";
     // ArticleAdminForm.keep_chosen_photo(): the signed name of the photo a
     // refused save kept in the media storage.
     const KEPT_PHOTO_FIELD = "stashed_image";
@@ -108,7 +112,13 @@
                 window.location.assign(target);
                 return;
             }
-            const kept = request.status === 200 ? keptPhoto(request.responseText) : "";
+            if (!request.getResponseHeader(UPLOAD_REFUSED)) {
+                document.open();
+                document.write(request.responseText);
+                document.close();
+                return;
+            }
+            const kept = keptPhoto(request.responseText);
             const field = form.elements.namedItem(KEPT_PHOTO_FIELD);
             if (kept && field) {
                 field.value = kept;
