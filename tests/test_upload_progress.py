@@ -249,6 +249,32 @@ def test_photo_library_upload_shows_progress_and_saves_and_adds_another(
 
 @pytest.mark.browser
 @pytest.mark.django_db(serialized_rollback=True)
+def test_photo_uploaded_in_the_library_popup_is_picked_once(live_site, page):
+    editor = make_user(username="popup-upload", groups=["Redaktion"])
+    log_in_in_browser(page, live_site.url, editor)
+    page.goto(f"{live_site.url}{reverse('admin:articles_article_add')}")
+    with page.expect_popup() as popup_opened:
+        page.locator("#lookup_id_photo").click()
+    library = popup_opened.value
+    library.wait_for_load_state()
+    library.locator(".addlink").click()
+    library.locator("#id_image").set_input_files(
+        files=[
+            {"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": make_jpeg().read()}
+        ]
+    )
+    library.get_by_label("Alternativtext").fill("Aus dem Popup")
+    library.get_by_role("button", name="Sichern", exact=True).click()
+
+    # The popup's answer after the save closes it and picks the photo
+    library.wait_for_event("close")
+    photo = Photo.objects.get()
+    expect(page.locator("#id_photo")).to_have_value(str(photo.pk))
+    assert photo.alt_text == "Aus dem Popup"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(serialized_rollback=True)
 def test_lost_connection_keeps_the_form_and_still_warns_before_leaving(live_site, page):
     editor = make_user(username="funkloch", groups=["Redaktion"])
     log_in_in_browser(page, live_site.url, editor)
