@@ -53,7 +53,11 @@
         );
         const rows = form.querySelectorAll(".submit-row");
         const last = rows[rows.length - 1];
-        last.parentNode.insertBefore(box, last);
+        if (last) {
+            last.parentNode.insertBefore(box, last);
+        } else {
+            form.append(box);
+        }
         return box;
     }
 
@@ -68,8 +72,10 @@
             bar.textContent = `${percent} %`;
         }
         box.querySelector("label").textContent = text;
-        // Screen readers hear every tenth percent, not every one.
-        if (percent === null || percent % 10 === 0) {
+        // Screen readers hear each new tenth, not every percent.
+        const tenth = percent === null ? "done" : String(Math.floor(percent / 10));
+        if (box.dataset.announced !== tenth) {
+            box.dataset.announced = tenth;
             status.textContent = text;
         }
     }
