@@ -314,15 +314,19 @@ def make_renditions(image_field, focus=(0.5, 0.5)):
     for name, (ratio, widths, formats) in CROPS.items():
         box = crop_box(full_width, full_height, ratio, focus)
         crop_width, crop_height = box[2] - box[0], box[3] - box[1]
-        pictures = {
-            width: image.resize(
+        # The widest cut from the photo, each narrower one from the next
+        # wider (as the widths above): a 480 px crop from 1200 px costs a
+        # fifth of one from the decoded photo.
+        pictures, picture = {}, image
+        source_box = tuple(edge * scale for edge in box)
+        for width in sorted({min(width, crop_width) for width in widths}, reverse=True):
+            picture = picture.resize(
                 (width, round(width / ratio)),
                 Image.Resampling.LANCZOS,
-                box=tuple(edge * scale for edge in box),
+                box=source_box,
                 reducing_gap=3.0,
             )
-            for width in {min(width, crop_width) for width in widths}
-        }
+            pictures[width], source_box = picture, None
         crops[name] = {"width": crop_width, "height": crop_height}
         crops[name] |= encoded_set(pictures, folder, files, formats)
     metadata["crops"] = crops

@@ -30,7 +30,7 @@ from ..services import (
     editing_seen,
     review_requested_notify,
 )
-from .base import DateCheckedAdmin, VersionedAdmin
+from .base import DateCheckedAdmin, UploadProgressAdmin, VersionedAdmin
 
 # What a bulk action reports: (how many succeeded, why one was refused).
 PUBLISH_MESSAGES = (
@@ -90,7 +90,7 @@ class MineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
+class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
     form = ArticleAdminForm
     list_display = [
         "kicker",
@@ -191,6 +191,8 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
             "articles/js/autosave.js",
             # The body editor in German, with spell checking and a name.
             "articles/js/editor_de.js",
+            # A new photo's upload shows its progress.
+            "js/upload_progress.js",
         ]
         css = {"all": ["articles/css/admin.css"]}
 

@@ -10,6 +10,8 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponse
+from django.http.response import HttpResponseRedirectBase
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from reversion_compare.admin import CompareVersionAdmin
@@ -57,6 +59,31 @@ class DateCheckedAdmin:
 
     def get_changelist(self, request, **kwargs):
         return DateCheckedChangeList
+
+
+class UploadProgressAdmin:
+    """Change forms with a photo upload that static/js/upload_progress.js
+    sends by XMLHttpRequest to show its progress (header
+    X-Upload-Progress). To such a request, a save's redirect is answered
+    as 204 with the target in X-Upload-Location, which the script
+    navigates to: XHR would follow the redirect itself, and that GET
+    would use up the "saved" message. A form refused for its errors says
+    so (X-Upload-Refused), and only then does the script submit the form
+    again: any other answer may come after a save (the popup's answer
+    after adding a photo from the article form) and is shown as it is."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        response = super().changeform_view(request, *args, **kwargs)
+        if request.method != "POST" or "X-Upload-Progress" not in request.headers:
+            return response
+        if isinstance(response, HttpResponseRedirectBase):
+            return HttpResponse(
+                status=204, headers={"X-Upload-Location": response["Location"]}
+            )
+        context = getattr(response, "context_data", None) or {}
+        if context.get("errors"):
+            response["X-Upload-Refused"] = "1"
+        return response
 
 
 class VersionedAdmin(CompareVersionAdmin):

@@ -7,11 +7,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Photo
-from .base import VersionedAdmin
+from .base import UploadProgressAdmin, VersionedAdmin
 
 
 @admin.register(Photo)
-class PhotoAdmin(VersionedAdmin):
+class PhotoAdmin(UploadProgressAdmin, VersionedAdmin):
     list_display = [
         "thumbnail",
         "__str__",
@@ -52,7 +52,8 @@ class PhotoAdmin(VersionedAdmin):
         )
 
     class Media:
-        js = ["js/focal_point.js"]
+        # The focal point picker; a new photo's upload shows its progress.
+        js = ["js/focal_point.js", "js/upload_progress.js"]
         css = {"all": ["css/focal_point.css"]}
 
     @admin.display(description=_("Foto und Fokuspunkt"))
