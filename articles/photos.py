@@ -121,9 +121,9 @@ def check_image(photo, data):
             image.draft(None, (ceil(width / 8), ceil(height / 8)))
         image.load()  # decodes the whole file: finds truncated and corrupt ones
         ending = FILE_ENDINGS.get(image.format)
-    lowered = data.lower()
     smuggled = ending is not None and not data.rstrip(b"\0").endswith(ending)
-    if smuggled or any(marker in lowered for marker in ACTIVE_CONTENT):
+    searched = outside_image_data(data, image.format).lower()
+    if smuggled or any(marker in searched for marker in ACTIVE_CONTENT):
         raise ValidationError(
             _(
                 "Die Datei enthält außer dem Bild noch andere Inhalte und wird "
@@ -177,26 +177,75 @@ def clean_options(image):
     return kept
 
 
-def strip_jpeg(data):
-    """The JPEG `data` without its metadata segments (see KEPT_JPEG_SEGMENTS)."""
-    kept = bytearray(data[:2])  # SOI
+def jpeg_segments(data):
+    """The JPEG `data` as (marker, segment, image data) triples: every
+    segment, and after each start of scan the entropy-coded image data up to
+    the next marker (progressive JPEGs have several scans, with segments
+    between them)."""
+    parts = [(0xD8, data[:2], b"")]  # SOI
     position = 2
-    while position + 4 <= len(data):
+    while position + 2 <= len(data):
         if data[position] != 0xFF:
             raise ValueError("not a JPEG segment")
         marker = data[position + 1]
         if marker == 0xFF:  # fill byte
             position += 1
             continue
-        if marker == 0xDA:  # start of scan: the image data follows
-            kept += data[position:]
-            break
-        length = int.from_bytes(data[position + 2 : position + 4], "big")
-        segment = data[position : position + 2 + length]
+        if marker == 0xD9 or 0xD0 <= marker <= 0xD7:  # EOI, restart: no length
+            parts.append((marker, data[position : position + 2], b""))
+            position += 2
+            if marker == 0xD9:
+                break
+            continue
+        end = position + 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        scan_end = end
+        if marker == 0xDA:  # start of scan: image data until the next marker
+            while (scan_end := data.find(b"\xff", scan_end)) != -1:
+                following = data[scan_end + 1 : scan_end + 2]
+                if following in (b"\x00", b"\xff") or b"\xd0" <= following <= b"\xd7":
+                    scan_end += 1 if following == b"\xff" else 2
+                    continue
+                break
+            if scan_end == -1:
+                scan_end = len(data)
+        parts.append((marker, data[position:end], data[end:scan_end]))
+        position = scan_end
+    return parts
+
+
+def outside_image_data(data, image_format):
+    """The bytes of a photo file around its compressed image data: where
+    markup would be smuggled. The image data itself is near-random, so that
+    "<svg" turns up in about one 4 MB photo in 130; it is left out."""
+    if image_format == "JPEG":
+        return b"".join(segment for _marker, segment, _image in jpeg_segments(data))
+    if image_format == "PNG":  # chunks: length, type, data, CRC
+        position, kept = 8, []
+        while position + 8 <= len(data):
+            length = int.from_bytes(data[position : position + 4], "big")
+            kind = data[position + 4 : position + 8]
+            if kind != b"IDAT":
+                kept.append(data[position : position + 8 + length])
+            position += 12 + length
+        return b"".join(kept)
+    position, kept = 12, []  # WebP: RIFF chunks of type, length, data
+    while position + 8 <= len(data):
+        kind = data[position : position + 4]
+        length = int.from_bytes(data[position + 4 : position + 8], "little")
+        if kind not in (b"VP8 ", b"VP8L", b"ALPH", b"ANMF"):
+            kept.append(data[position : position + 8 + length])
+        position += 8 + length + length % 2
+    return b"".join(kept)
+
+
+def strip_jpeg(data):
+    """The JPEG `data` without its metadata segments (see KEPT_JPEG_SEGMENTS),
+    also those between the scans of a progressive JPEG."""
+    kept = bytearray()
+    for marker, segment, image_data in jpeg_segments(data):
         is_metadata = marker == 0xFE or 0xE0 <= marker <= 0xEF
         if not is_metadata or marker in KEPT_JPEG_SEGMENTS:
-            kept += segment
-        position += 2 + length
+            kept += segment + image_data
     return bytes(kept)
 
 
