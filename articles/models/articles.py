@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -122,6 +122,19 @@ class ArticleQuerySet(models.QuerySet):
             end=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
         )
         return min(filter(None, moments.values()), default=None)
+
+    def with_byline(self):
+        """Prefetch the byline's authors in order and the correction notes,
+        one query each, as the article page and the feeds show them."""
+        from .authors import ArticleAuthor
+
+        bylines = ArticleAuthor.objects.select_related("author").order_by(
+            "position", "pk"
+        )
+        return self.prefetch_related(Prefetch("bylines", queryset=bylines))
+
+    def with_corrections(self):
+        return self.prefetch_related("corrections")
 
     def for_teasers(self):
         """Only the columns a teaser shows, newest first."""
@@ -323,6 +336,8 @@ class Article(models.Model):
             "von der Website."
         ),
     )
+    # Who created the article in the admin; readers see the byline
+    # (`authors`, `agency`) instead.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -330,6 +345,30 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
         verbose_name=_("Autor"),
+    )
+    authors = models.ManyToManyField(
+        "articles.Author",
+        through="articles.ArticleAuthor",
+        related_name="articles",
+        blank=True,
+        verbose_name=_("Autorinnen und Autoren"),
+    )
+    agency = models.CharField(
+        _("Agentur"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Optional: die Nachrichtenagentur in der Autorenzeile, z. B. „dpa“."
+        ),
+    )
+    substantively_updated_at = models.DateTimeField(
+        _("wesentlich aktualisiert am"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Gesetzt beim Speichern mit „wesentliche Änderung“; Leser sehen "
+            "„Aktualisiert am …“."
+        ),
     )
     last_editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -555,6 +594,30 @@ class Article(models.Model):
             and self.unpublish_at is not None
             and self.unpublish_at <= timezone.now()
         )
+
+    def byline_authors(self):
+        """The authors of the byline in order (prefetch "bylines__author"
+        on reader pages: ArticleQuerySet.with_byline())."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def is_substantively_updated(self):
+        """Has an editor marked a change after publication as substantive?
+        ("Aktualisiert am …" on the page.)"""
+        return bool(
+            self.substantively_updated_at
+            and self.published_at
+            and self.substantively_updated_at > self.published_at
+        )
+
+    @property
+    def modified_for_readers(self):
+        """When the article last changed in a way readers are told about:
+        the substantive update, else the publication (JSON-LD
+        dateModified, Atom updated). A typo fix changes nothing here."""
+        if self.is_substantively_updated:
+            return self.substantively_updated_at
+        return self.published_at
 
     def related(self, limit=15):
         """Sidebar teasers: the best `limit` matches of related_to(), newest first."""
