@@ -21,7 +21,13 @@ class AuthorAdmin(VersionedAdmin):
     fields = ["name", "slug", "photo", "bio", "user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(Count("bylines"))
+        # GROUP BY drops Meta.ordering: name it again.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(Count("bylines"))
+            .order_by("name", "pk")
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "photo":
