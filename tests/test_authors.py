@@ -394,3 +394,54 @@ def test_changed_author_photo_refreshes_their_page(client, committed, anna):
     with committed():
         anna.photo.save()
     assert 'alt="Anna Berger am Schreibtisch"' in page(client, anna.get_absolute_url())
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(serialized_rollback=True)
+def test_editor_picks_authors_by_typing_and_the_byline_keeps_their_order(
+    live_site, page
+):
+    from playwright.sync_api import expect
+
+    from tests.factories import log_in_in_browser
+
+    editor = make_user(username="rita", groups=["Redaktion"])
+    for name in ("Anna Berger", "Jonas Weber", "Lea Roth"):
+        make_author(name=name)
+    article = make_article(title="Stadt startet TikTok-Kanal")
+    log_in_in_browser(page, live_site.url, editor)
+    page.goto(f"{live_site.url}{change_url(article)}")
+
+    def choose(name):
+        # The field's own search box (a click on the box might hit a
+        # chosen author's "×").
+        search = page.locator(".field-byline .select2-search__field")
+        search.click()
+        search.press_sequentially(name.split()[0][:3], delay=50)
+        page.locator(".select2-results__option", has_text=name).click()
+
+    choose("Lea Roth")
+    choose("Anna Berger")
+    choose("Jonas Weber")
+    # Lea taken out and chosen again: now last.
+    page.locator(
+        ".field-byline .select2-selection__choice", has_text="Lea Roth"
+    ).locator(".select2-selection__choice__remove").click()
+    page.keyboard.press("Escape")
+    choose("Lea Roth")
+    page.get_by_label("Agentur").fill("dpa")
+    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich geändert")
+
+    assert [author.name for author in article.byline_authors()] == [
+        "Anna Berger",
+        "Jonas Weber",
+        "Lea Roth",
+    ]
+    expect(page.locator(".field-byline .select2-selection__choice")).to_have_count(3)
+    choices = page.locator(".field-byline .select2-selection__choice").all_inner_texts()
+    assert [text.strip("×\n ") for text in choices] == [
+        "Anna Berger",
+        "Jonas Weber",
+        "Lea Roth",
+    ]
