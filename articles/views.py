@@ -27,6 +27,7 @@ from .models import (
     Photo,
     Tag,
 )
+from .page_cache import object_key
 from .pagination import NEWER, OLDER, KeysetPaginationMixin
 from .redirects import article_redirect, topic_redirect
 
@@ -55,24 +56,20 @@ class ArticleDetailView(DetailView):
         self.related_articles = self.object.related()
         # The sidebar is part of the page, so its articles are part of the
         # ETag; so are the byline's authors and the correction notes, which
-        # change without the article.
+        # change without the article (and count for Last-Modified).
+        shown = [byline.author for byline in self.object.bylines.all()]
+        shown += list(self.object.corrections.all())
         version = ",".join(
             [self.object.updated_at.isoformat()]
             + [str(item.pk) for item in self.related_articles]
-            + [
-                f"a{byline.author_id}:{byline.author.updated_at.isoformat()}"
-                for byline in self.object.bylines.all()
-            ]
-            + [
-                f"c{correction.pk}:{correction.updated_at.isoformat()}"
-                for correction in self.object.corrections.all()
-            ]
+            + [f"{object_key(row)}:{row.updated_at.isoformat()}" for row in shown]
         )
         etag = quote_etag(hashlib.md5(version.encode()).hexdigest())
         page_cache.shows(
             request, *article_page_keys(self.object, self.related_articles)
         )
-        last_modified = int(self.object.updated_at.timestamp())
+        changed = max(row.updated_at for row in [self.object, *shown])
+        last_modified = int(changed.timestamp())
         response = get_conditional_response(
             request, etag=etag, last_modified=last_modified
         )

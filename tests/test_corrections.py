@@ -232,3 +232,18 @@ def test_new_or_changed_note_makes_the_cached_article_page_fresh(
     third = client.get(url)
     assert "Richtig: B." in third.content.decode()
     assert third["ETag"] != second["ETag"]
+
+
+def test_a_later_note_moves_last_modified_of_the_article_page(client, article):
+    first = client.get(article.get_absolute_url())
+    correction = Correction.objects.create(article=article, text="Richtig: A.")
+    later = article.updated_at + timedelta(minutes=5)
+    Correction.objects.filter(pk=correction.pk).update(updated_at=later)
+
+    response = client.get(
+        article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+
+    assert response.status_code == 200
+    assert "Richtig: A." in response.content.decode()
+    assert response["Last-Modified"] != first["Last-Modified"]
