@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from articles import page_cache
 from articles.models import Article, ArticleStatus, Correction
-from tests.factories import admin_form_data, make_article
+from tests.factories import admin_form_data, article_form, make_article
 from tests.html import parse_html
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +247,13 @@ def test_a_later_note_moves_last_modified_of_the_article_page(client, article):
     assert response.status_code == 200
     assert "Richtig: A." in response.content.decode()
     assert response["Last-Modified"] != first["Last-Modified"]
+
+
+def test_a_new_article_is_never_marked_updated(admin_client):
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(substantive_update="on"),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.substantively_updated_at is None

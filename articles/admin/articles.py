@@ -526,7 +526,8 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
         if not obj.author_id:
             obj.author = request.user
         obj.last_editor = request.user
-        if form.cleaned_data.get("substantive_update"):
+        # A new article has nothing to update yet.
+        if change and form.cleaned_data.get("substantive_update"):
             obj.substantively_updated_at = timezone.now()
         form.save_photo(user=request.user)
         super().save_model(request, obj, form, change)
