@@ -81,7 +81,16 @@ def placement_keys(article):
             keys.add(list_key("state", article.municipality.federal_state))
     tag_ids = _tag_ids(article.pk)
     keys |= {list_key("tag", tag_id) for tag_id in tag_ids}
+    keys |= {list_key("author", pk) for pk in _author_ids(article.pk)}
     return keys | related_keys(article, tag_ids, changed=tag_ids)
+
+
+def _author_ids(article_pk):
+    return set(
+        _model("ArticleAuthor")
+        .objects.filter(article=article_pk)
+        .values_list("author_id", flat=True)
+    )
 
 
 def tagging_keys(old, new):
@@ -167,6 +176,23 @@ def photo_keys(old, new):
     return {object_key(state) for state in (old, new) if state}
 
 
+def byline_keys(old, new):
+    """An author was put into or taken out of an article's byline, or moved
+    in it: the article's page (and every feed or list showing it) and the
+    author's list of articles."""
+    keys = set()
+    for state in (old, new):
+        if state is not None:
+            keys.add(f"article-{state.article_id}")
+            keys.add(list_key("author", state.author_id))
+    return keys
+
+
+def correction_keys(old, new):
+    """A correction note changed: the page of its article shows it."""
+    return {f"article-{state.article_id}" for state in (old, new) if state}
+
+
 def no_keys(old, new):
     """A row readers reach only through redirects, which are never cached."""
     return set()
@@ -204,6 +230,7 @@ def article_page_keys(article, related, limit=15):
     if article.municipality_id:
         keys.add(f"municipality-{article.municipality_id}")
     keys |= photo_page_keys(article)
+    keys |= {f"author-{byline.author_id}" for byline in article.bylines.all()}
     full = len(related) >= limit
     weakest = min((item.shared_tags for item in related), default=0) if full else 0
     keys |= {related_key([pk]) for pk in tag_ids}

@@ -1,8 +1,9 @@
 """RSS 2.0 and Atom feeds: all news, one municipality's, one federal
-state's, one topic's.
+state's, one topic's, one author's.
 
 Each feed costs a fixed number of queries: the feed's object (if any), the
-latest articles with their author, and their tags in one prefetch."""
+latest articles with their photo, and their tags and bylines in one
+prefetch each."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import page_cache
-from .models import Article, Municipality, State, Tag
+from .models import Article, Author, Municipality, State, Tag
 from .redirects import topic_redirect
 from .site_url import SiteRequest, absolute_url
 from .text import xml_text
@@ -52,8 +53,9 @@ class LatestArticlesFeed(Feed):
     def items(self, obj):
         return (
             self.articles(obj)
-            .select_related("author", "photo")
+            .select_related("photo")
             .prefetch_related("tags")
+            .with_byline()
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
 
@@ -79,6 +81,8 @@ class LatestArticlesFeed(Feed):
         for item in feed.items:
             for enclosure in item["enclosures"]:
                 enclosure.url = absolute_url(enclosure.url, request)
+            if item.get("author_link"):  # the author's page
+                item["author_link"] = absolute_url(item["author_link"], request)
         return feed
 
     # RSS readers treat titles and descriptions as HTML (Django #6533), as
@@ -91,7 +95,7 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, item):
         # What the item shows, collected by get_feed() for the page cache.
-        shown = [item, *item.tags.all()]
+        shown = [item, *item.tags.all(), *item.byline_authors()]
         if item.photo_id:
             shown.append(item.photo)
         return {"page_cache_keys": [page_cache.object_key(row) for row in shown]}
@@ -103,13 +107,22 @@ class LatestArticlesFeed(Feed):
         return escape(item.lead)
 
     def item_author_name(self, item):
-        return item.author.get_full_name() if item.author else None
+        """The byline: "Anna Berger, Jonas Weber" and/or the agency."""
+        names = [author.name for author in item.byline_authors()]
+        if item.agency:
+            names.append(item.agency)
+        return ", ".join(names) or None
+
+    def item_author_link(self, item):
+        authors = item.byline_authors()
+        return authors[0].get_absolute_url() if authors else None
 
     def item_pubdate(self, item):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        # Atom's <updated>: the last change the newsroom calls substantive.
+        return item.modified_for_readers
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
@@ -226,4 +239,25 @@ class TopicArticlesFeed(NewsAboutFeed):
 
 
 class TopicArticlesAtomFeed(TopicArticlesFeed):
+    feed_type = Atom1Feed
+
+
+class AuthorArticlesFeed(NewsAboutFeed):
+    """One author's published articles; an unknown slug, or an author
+    without published articles, is a 404 (as the author's page)."""
+
+    title_text = gettext_lazy("%(site)s: Meldungen von %(name)s")
+    description_text = gettext_lazy("Die neuesten Meldungen von %(name)s.")
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Author.objects.with_published_news(), slug=slug)
+
+    def articles(self, obj):
+        return Article.objects.published().filter(bylines__author=obj)
+
+    def list_keys(self, obj):
+        return [page_cache.list_key("author", obj.pk), page_cache.object_key(obj)]
+
+
+class AuthorArticlesAtomFeed(AuthorArticlesFeed):
     feed_type = Atom1Feed

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import (
     AdminTextareaWidget,
     AutocompleteSelect,
+    AutocompleteSelectMultiple,
     ForeignKeyRawIdWidget,
 )
 from django.core import signing
@@ -25,6 +26,7 @@ from .models import (
     Article,
     ArticleStatus,
     ArticleTagging,
+    Author,
     Frequency,
     ImageCredit,
     Municipality,
@@ -73,6 +75,35 @@ class PhotoRawIdWidget(ForeignKeyRawIdWidget):
             photo.thumbnail_url,
             photo.alt_text,
         )
+
+
+class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """The admin's autocomplete for several rows, showing the chosen ones
+    in the order given (the byline's), not in the model's order."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        order = {str(pk): index for index, pk in enumerate(value)}
+        for _group, options, _index in groups:
+            options.sort(key=lambda option: order.get(str(option["value"]), len(order)))
+            for index, option in enumerate(options):
+                option["index"] = str(index)
+        return groups
+
+
+class OrderedAuthorsField(forms.ModelMultipleChoiceField):
+    """Authors in the order the editor chose them; empty values (a form
+    posted with nothing chosen) are ignored."""
+
+    def clean(self, value):
+        value = [pk for pk in value or () if pk not in self.empty_values]
+        authors = {str(author.pk): author for author in super().clean(value)}
+        return [authors[pk] for pk in dict.fromkeys(map(str, value)) if pk in authors]
+
+    def has_changed(self, initial, data):
+        initial = [str(pk) for pk in initial or ()]
+        data = [str(pk) for pk in data or () if pk not in self.empty_values]
+        return initial != data
 
 
 # What the article form shows of its photo: the chosen photo's, or those
@@ -162,6 +193,41 @@ class ArticleAdminForm(forms.ModelForm):
         widget=AutocompleteSelect(Photo._meta.get_field("credit"), admin.site),
     )
     opened_content = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Not "authors": the admin refuses a many-to-many field with a through
+    # model in its forms; this field keeps the byline's order instead.
+    byline = OrderedAuthorsField(
+        label=_("Autorinnen und Autoren"),
+        queryset=Author.objects.all(),
+        required=False,
+        widget=OrderedAutocompleteSelectMultiple(
+            Article._meta.get_field("authors"), admin.site
+        ),
+        help_text=_(
+            "In der Reihenfolge der Autorenzeile; Namen eintippen und wählen. "
+            "Leer lassen bei reinen Agenturmeldungen."
+        ),
+    )
+    substantive_update = forms.BooleanField(
+        label=_("wesentliche Änderung"),
+        required=False,
+        help_text=_(
+            "Ankreuzen, wenn diese Änderung den Inhalt für Leser wesentlich "
+            "ändert: der Artikel zeigt dann „Aktualisiert am …“ mit dem "
+            "Zeitpunkt dieses Speicherns. Nicht für Tippfehler."
+        ),
+    )
+    new_correction = forms.CharField(
+        label=_("Neuer Korrekturhinweis"),
+        required=False,
+        max_length=2000,
+        widget=AdminTextareaWidget(attrs={"rows": 3}),
+        help_text=_(
+            "Erscheint mit Datum am Ende des Artikels und bleibt dort, auch "
+            "wenn eine ältere Fassung wiederhergestellt wird. Z. B. „In einer "
+            "früheren Fassung hieß es, der Kanal starte im Mai. Richtig ist: "
+            "im April.“"
+        ),
+    )
     # A photo chosen before a refused save, kept in the media storage under
     # stash/ (signed name), so that the next save takes it along.
     stashed_image = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -169,6 +235,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"
+        exclude = ["authors"]  # the byline field sets them, in order
         widgets = {
             "photo": PhotoRawIdWidget(
                 Article._meta.get_field("photo").remote_field, admin.site
@@ -188,6 +255,11 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["opened_content"] = OPENED.sign_object(
                 article_version(self.instance), compress=True
             )
+        if self.instance.pk and "byline" in self.fields:
+            self.initial["byline"] = [
+                byline.author_id
+                for byline in self.instance.bylines.order_by("position", "pk")
+            ]
         if self.instance.photo_id:
             photo = self.instance.photo
             for form_field, photo_field in PHOTO_FIELDS.items():

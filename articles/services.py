@@ -20,7 +20,9 @@ from .cache_keys import article_keys, tagging_keys
 from .models import (
     EDITING_SEEN_WITHIN,
     Article,
+    ArticleAuthor,
     ArticleStatus,
+    Correction,
     EditingDraft,
     Tag,
     TagChange,
@@ -410,3 +412,29 @@ def tags_merge(*, sources, target, user):
     for source in merged:
         tag_merge(source=source, target=target, user=user)
     return merged
+
+
+@transaction.atomic
+def article_authors_set(*, article, authors):
+    """Make `authors` (in this order) the byline of `article`: rows of
+    authors no longer named are deleted, the others get their position, new
+    ones are added; rows that stay as they are are not written."""
+    wanted = {author.pk: position for position, author in enumerate(authors)}
+    current = {byline.author_id: byline for byline in article.bylines.all()}
+    for author_id, byline in current.items():
+        if author_id not in wanted:
+            byline.delete()
+    for author_id, position in wanted.items():
+        byline = current.get(author_id)
+        if byline is None:
+            ArticleAuthor.objects.create(
+                article=article, author_id=author_id, position=position
+            )
+        elif byline.position != position:
+            byline.position = position
+            byline.save(update_fields=["position"])
+
+
+def correction_add(*, article, text, user):
+    """Add the correction note `text` to `article`, dated now."""
+    return Correction.objects.create(article=article, text=text, created_by=user)

@@ -62,6 +62,23 @@ def image_objects(article, request):
     return objects
 
 
+def authors(article, request):
+    """schema.org authors of the byline: each author a Person with the URL
+    of their page, the agency an Organization; the site itself when the
+    article has no byline."""
+    people = [
+        {
+            "@type": "Person",
+            "name": author.name,
+            "url": absolute_url(author.get_absolute_url(), request),
+        }
+        for author in article.byline_authors()
+    ]
+    if article.agency:
+        people.append({"@type": "Organization", "name": article.agency})
+    return people or [{"@type": "Organization", "name": settings.SITE_NAME}]
+
+
 def news_article(article, request):
     """schema.org NewsArticle for one published article, as a dict."""
     url = absolute_url(article.get_absolute_url(), request)
@@ -77,11 +94,6 @@ def news_article(article, request):
             "height": logo_height,
         },
     }
-    author_name = article.author.get_full_name() if article.author else ""
-    if author_name:
-        author = {"@type": "Person", "name": author_name}
-    else:
-        author = {"@type": "Organization", "name": settings.SITE_NAME}
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -92,8 +104,8 @@ def news_article(article, request):
         "description": article.lead,
         "inLanguage": "de-DE",
         "datePublished": w3c_datetime(article.published_at),
-        "dateModified": w3c_datetime(article.updated_at),
-        "author": [author],
+        "dateModified": w3c_datetime(article.modified_for_readers),
+        "author": authors(article, request),
         "publisher": publisher,
         "keywords": [tag.name for tag in article.tags.all()],
     }
@@ -123,6 +135,6 @@ def article_meta(article, request):
         "canonical": absolute_url(article.get_absolute_url(), request),
         "image": image,
         "published": w3c_datetime(article.published_at),
-        "modified": w3c_datetime(article.updated_at),
+        "modified": w3c_datetime(article.modified_for_readers),
         "json_ld": json_ld(news_article(article, request)),
     }

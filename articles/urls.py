@@ -8,6 +8,7 @@ urlpatterns = [
     path("artikel/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("vorschau/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("thema/<slug:slug>/", views.TopicView.as_view(), name="topic"),
+    path("autor/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("kommunen/", views.MunicipalityDirectoryView.as_view(), name="municipalities"),
     path(
         "kommune/<slug:slug>/",

@@ -15,18 +15,20 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve
 
 from . import page_cache, two_factor
-from .cache_keys import article_page_keys, teaser_keys
+from .cache_keys import article_page_keys, photo_page_keys, teaser_keys
 from .context_processors import site_context
 from .forms import SearchForm
 from .models import (
     SEARCH_RESULTS_LIMIT,
     Article,
+    Author,
     Municipality,
     Page,
     Photo,
     State,
     Tag,
 )
+from .page_cache import object_key
 from .pagination import NEWER, OLDER, KeysetPaginationMixin
 from .redirects import article_redirect, topic_redirect
 
@@ -41,6 +43,8 @@ class ArticleDetailView(DetailView):
             Article.objects.published()
             .select_related("municipality", "photo__credit", "author")
             .prefetch_related("tags")
+            .with_byline()
+            .with_corrections()
         )
 
     def get(self, request, *args, **kwargs):
@@ -51,16 +55,22 @@ class ArticleDetailView(DetailView):
                 raise
             return article_redirect(request, kwargs["slug"])
         self.related_articles = self.object.related()
-        # The sidebar is part of the page, so its articles are part of the ETag.
+        # The sidebar is part of the page, so its articles are part of the
+        # ETag; so are the byline's authors and the correction notes, which
+        # change without the article (and count for Last-Modified).
+        shown = [byline.author for byline in self.object.bylines.all()]
+        shown += list(self.object.corrections.all())
         version = ",".join(
             [self.object.updated_at.isoformat()]
             + [str(item.pk) for item in self.related_articles]
+            + [f"{object_key(row)}:{row.updated_at.isoformat()}" for row in shown]
         )
         etag = quote_etag(hashlib.md5(version.encode()).hexdigest())
         page_cache.shows(
             request, *article_page_keys(self.object, self.related_articles)
         )
-        last_modified = int(self.object.updated_at.timestamp())
+        changed = max(row.updated_at for row in [self.object, *shown])
+        last_modified = int(changed.timestamp())
         response = get_conditional_response(
             request, etag=etag, last_modified=last_modified
         )
@@ -101,9 +111,12 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
     def get_queryset(self):
-        return Article.objects.select_related(
-            "municipality", "photo__credit", "author"
-        ).prefetch_related("tags")
+        return (
+            Article.objects.select_related("municipality", "photo__credit", "author")
+            .prefetch_related("tags")
+            .with_byline()
+            .with_corrections()
+        )
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -153,6 +166,37 @@ class TopicView(ArticleListView):
         return [
             page_cache.list_key("tag", self.tag.pk),
             page_cache.object_key(self.tag),
+        ]
+
+
+class AuthorView(ArticleListView):
+    """An author's page: photo, short bio and their published articles,
+    newest first. 404 while the author has no published article: readers
+    reach the page through bylines, and an author whose only story is still
+    scheduled must not reveal what is coming."""
+
+    template_name = "articles/author.html"
+
+    def get(self, request, *args, **kwargs):
+        self.author = (
+            Author.objects.with_published_news()
+            .select_related("photo__credit")
+            .filter(slug=kwargs["slug"])
+            .first()
+        )
+        if self.author is None:
+            raise Http404(_("Diese Autorin oder diesen Autor gibt es hier nicht."))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        self.extra_context = {"author": self.author}
+        return super().get_queryset().filter(bylines__author=self.author)
+
+    def list_keys(self):
+        return [
+            page_cache.list_key("author", self.author.pk),
+            page_cache.object_key(self.author),
+            *photo_page_keys(self.author),
         ]
 
 

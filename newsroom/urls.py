@@ -29,6 +29,12 @@ FEEDS = [
         feeds.TopicArticlesFeed,
         feeds.TopicArticlesAtomFeed,
     ),
+    (
+        "autor/<slug:slug>/",
+        "author_",
+        feeds.AuthorArticlesFeed,
+        feeds.AuthorArticlesAtomFeed,
+    ),
 ]
 feed_patterns = [
     path(f"{prefix}{kind}/", feed(), name=f"{name}{kind}")

@@ -17,7 +17,9 @@ from PIL import Image
 
 from articles.models import (
     Article,
+    ArticleAuthor,
     ArticleStatus,
+    Author,
     ImageCredit,
     Municipality,
     Photo,
@@ -72,10 +74,16 @@ PHOTO_ARGUMENTS = {
 }
 
 
-def make_article(*, tags=(), **fields):
+def make_author(**fields):
+    """An author for bylines: "Autorin 7" unless `fields` name one."""
+    fields.setdefault("name", f"Autorin {next(_numbers)}")
+    return Author.objects.create(**fields)
+
+
+def make_article(*, tags=(), authors=(), **fields):
     """A published article from an hour ago unless `fields` say otherwise.
     `image`, `alt_text`, `caption` and `image_credit` make its photo (with
-    make_photo()) unless `photo` is given."""
+    make_photo()) unless `photo` is given; `authors` its byline, in order."""
     photo_fields = {
         PHOTO_ARGUMENTS[name]: fields.pop(name)
         for name in list(fields)
@@ -94,6 +102,8 @@ def make_article(*, tags=(), **fields):
     article = Article.objects.create(**fields)
     if tags:
         article.tags.set(tags)
+    for position, author in enumerate(authors):
+        ArticleAuthor.objects.create(article=article, author=author, position=position)
     return article
 
 

@@ -495,7 +495,7 @@ def test_editor_writes_previews_schedules_and_publishes(
     page.locator("#id_image").set_input_files(photo)
     page.get_by_label("Alternativtext").fill("Ein Smartphone mit der TikTok-App")
     page.locator(".field-image_credit .select2-selection").click()
-    page.locator(".select2-search__field").fill("victor")
+    page.locator(".select2-dropdown .select2-search__field").fill("victor")
     page.locator(".select2-results__option", has_text="victor69/123rf.com").click()
     page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
     expect(page.locator(".messagelist")).to_contain_text("erfolgreich hinzugefügt")

@@ -4,7 +4,14 @@ once however often the command runs."""
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article, ImageCredit, Municipality, Tag
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    ImageCredit,
+    Municipality,
+    Tag,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +50,27 @@ def test_demo_has_news_in_several_federal_states(client, demo_site):
     assert len(states) >= 2
     response = client.get("/land/nordrhein-westfalen/")
     assert len(response.context["page_obj"]) > 0
+
+
+def test_demo_has_two_authors_an_agency_story_and_a_corrected_one(client):
+    call_command("load_demo")
+    call_command("load_demo")
+
+    assert list(Author.objects.values_list("name", flat=True)) == [
+        "Anna Berger",
+        "Jonas Weber",
+    ]
+    assert all(author.bio for author in Author.objects.all())
+    essen = Article.objects.get(slug="essen-stadt-startet-tiktok-kanal")
+    assert [author.name for author in essen.byline_authors()] == [
+        "Anna Berger",
+        "Jonas Weber",
+    ]
+    assert ArticleAuthor.objects.count() == 6  # three each, Essen has both
+    assert Article.objects.filter(agency="dpa").count() == 1
+    assert essen.is_substantively_updated
+    assert essen.corrections.count() == 1
+    html = client.get(essen.get_absolute_url()).content.decode()
+    assert "Aktualisiert am" in html and "Korrekturhinweis" in html
+    for author in Author.objects.all():
+        assert client.get(author.get_absolute_url()).status_code == 200

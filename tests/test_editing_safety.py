@@ -295,7 +295,7 @@ def test_refused_save_keeps_the_photo_in_the_browser(live_site, page, tmp_path):
     expect(page.locator("#stashed-photo img")).to_be_visible()
     page.get_by_label("Alternativtext").fill("Das Rathaus von Essen")
     page.locator(".field-image_credit .select2-selection").click()
-    page.locator(".select2-search__field").fill("victor")
+    page.locator(".select2-dropdown .select2-search__field").fill("victor")
     page.locator(".select2-results__option", has_text="victor69").click()
     page.get_by_role("button", name="Sichern", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("erfolgreich hinzugefügt")

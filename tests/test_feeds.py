@@ -17,6 +17,7 @@ from articles.models import Article
 from tests.factories import (
     make_archive,
     make_article,
+    make_author,
     make_jpeg,
     make_municipality,
     make_user,
@@ -62,7 +63,8 @@ def essen():
 @pytest.mark.parametrize(("name", "kwargs"), FEEDS)
 def test_feed_item_has_title_link_dates_lead_and_photo(client, essen, name, kwargs):
     article = make_article(
-        author=make_user(first_name="Maria", last_name="Muster"),
+        author=make_user(first_name="Erika", last_name="Angelegt"),
+        authors=[make_author(name="Maria Muster")],
         municipality=essen,
         kicker="Essen & Umland",
         title="Stadt startet <TikTok>-Kanal",
@@ -90,14 +92,22 @@ def test_feed_item_has_title_link_dates_lead_and_photo(client, essen, name, kwar
     assert client.get(renditions["src"])["Content-Length"] == enclosure.length
 
 
-def test_atom_entry_carries_the_update_time(client):
+def test_atom_entry_is_updated_by_a_substantive_change_only(client):
     article = make_article()
+    [entry] = fetch(client, "feeds:atom").entries
+    assert entry.updated_parsed[:6] == article.published_at.utctimetuple()[:6]
+
+    # A typo fixed: the entry is not "updated" for subscribers.
     Article.objects.filter(pk=article.pk).update(
         updated_at=timezone.now() + timedelta(minutes=5)
     )
-    article.refresh_from_db()
     [entry] = fetch(client, "feeds:atom").entries
-    assert entry.updated_parsed[:6] == article.updated_at.utctimetuple()[:6]
+    assert entry.updated_parsed[:6] == article.published_at.utctimetuple()[:6]
+
+    updated = timezone.now() + timedelta(minutes=10)
+    Article.objects.filter(pk=article.pk).update(substantively_updated_at=updated)
+    [entry] = fetch(client, "feeds:atom").entries
+    assert entry.updated_parsed[:6] == updated.utctimetuple()[:6]
 
 
 def test_enclosure_length_comes_from_the_database_not_the_storage(client, settings):
@@ -167,10 +177,10 @@ def test_feed_of_unknown_municipality_or_topic_is_404(client, name):
 @pytest.mark.parametrize(
     ("name", "kwargs", "queries"),
     [
-        ("feeds:rss", {}, 2),  # articles, their tags
-        ("feeds:atom", {}, 2),
-        ("feeds:municipality_rss", {"slug": "essen"}, 3),  # + the municipality
-        ("feeds:topic_atom", {"slug": "open-data"}, 3),  # + the tag
+        ("feeds:rss", {}, 3),  # articles, their tags, their bylines
+        ("feeds:atom", {}, 3),
+        ("feeds:municipality_rss", {"slug": "essen"}, 4),  # + the municipality
+        ("feeds:topic_atom", {"slug": "open-data"}, 4),  # + the tag
     ],
 )
 @pytest.mark.parametrize("archive_size", [5, 50])

@@ -27,12 +27,21 @@ from django.db import transaction
 from django.urls import URLResolver, reverse
 from reversion.models import Version
 
-from articles.models import Article, ArticleStatus, Edition, Page, Tag, TagChange
+from articles.models import (
+    Article,
+    ArticleStatus,
+    Correction,
+    Edition,
+    Page,
+    Tag,
+    TagChange,
+)
 from articles.services import article_tags_set
 from tests.factories import (
     article_form,
     log_in_with_second_factor,
     make_article,
+    make_author,
     make_credit,
     make_municipality,
     make_photo,
@@ -67,6 +76,10 @@ def test_redaktion_may_manage_articles_municipalities_credits_tags_and_pages():
         "add_edition",
         "change_edition",
         "view_edition",
+    } | {f"{action}_author" for action in ("add", "change", "delete", "view")} | {
+        "add_correction",
+        "change_correction",
+        "view_correction",
     }
 
 
@@ -210,6 +223,10 @@ def objects(users):
         "articles.imagecredit": saved_twice(make_credit()),
         "articles.photo": saved_twice(make_photo()),
         "articles.page": Page.objects.get(slug="impressum"),
+        "articles.author": saved_twice(make_author()),
+        "articles.correction": Correction.objects.create(
+            article=draft, text="Richtig ist: im April."
+        ),
         "articles.edition": Edition.objects.create(
             frequency="daily", period_start=date(2026, 11, 28)
         ),
@@ -226,6 +243,7 @@ def objects(users):
         "articles.municipality": deleted_version(make_municipality()),
         "articles.imagecredit": deleted_version(make_credit()),
         "articles.photo": deleted_version(make_photo()),
+        "articles.author": deleted_version(make_author()),
     }
     return found, deleted
 

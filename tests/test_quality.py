@@ -26,6 +26,8 @@ READER_PAGES = {
     "municipality": "/kommune/essen/",
     "municipalities": "/kommunen/",
     "topic": "/thema/soziale-medien/",
+    "author": "/autor/anna-berger/",
+    "author-without-photo": "/autor/jonas-weber/",
     "archive": "/archiv/",
     "archive-month": "/archiv/2025/04/",
     "search": "/suche/?q=Portal",

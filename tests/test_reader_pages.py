@@ -19,6 +19,7 @@ from tests.factories import (
     berlin,
     make_archive,
     make_article,
+    make_author,
     make_credit,
     make_hidden_article,
     make_jpeg,
@@ -132,7 +133,7 @@ def test_hidden_article_answers_404(client, state):
 
 
 @pytest.mark.parametrize("archive_size", [20, 200])
-def test_article_page_costs_three_queries_at_any_size(
+def test_article_page_costs_five_queries_at_any_size(
     client, django_assert_num_queries, archive_size
 ):
     place = make_municipality()
@@ -142,12 +143,14 @@ def test_article_page_costs_three_queries_at_any_size(
         alt_text="Ein Rathaus",
         image_credit=make_credit(),
         author=make_user(first_name="Maria", last_name="Muster"),
+        authors=[make_author(), make_author()],
         tags=["Open Data", "KI"],
     )
+    article.corrections.create(text="Richtig ist: im April.")
     make_archive(archive_size, municipality=place, tags=["Open Data"])
-    # the article with municipality, credit and author (JSON-LD names the
-    # author), its tags, the sidebar
-    with django_assert_num_queries(3):
+    # the article with municipality and credit, its tags, its byline's
+    # authors, its correction notes, the sidebar
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["related_articles"]) == 15

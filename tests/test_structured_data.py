@@ -11,7 +11,13 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.structured_data import LOGO
-from tests.factories import make_article, make_credit, make_jpeg, make_user
+from tests.factories import (
+    make_article,
+    make_author,
+    make_credit,
+    make_jpeg,
+    make_user,
+)
 from tests.html import parse_html
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +42,6 @@ def to_second(value):
 
 @pytest.fixture
 def article():
-    author = make_user(first_name="Maria", last_name="Muster")
     return make_article(
         kicker="Essen",
         title="Stadt startet TikTok-Kanal",
@@ -50,7 +55,8 @@ def article():
             licence="123rf Standardlizenz",
             url="https://www.123rf.com/license.php",
         ),
-        author=author,
+        author=make_user(first_name="Erika", last_name="Angelegt"),
+        authors=[make_author(name="Maria Muster")],
         tags=["Soziale Medien"],
     )
 
@@ -65,8 +71,16 @@ def test_article_page_carries_a_complete_news_article(client, article):
     assert data["description"] == "Nun kommt TikTok dazu."
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
     assert iso(data["datePublished"]) == to_second(article.published_at)
-    assert iso(data["dateModified"]) == to_second(article.updated_at)
-    assert data["author"] == [{"@type": "Person", "name": "Maria Muster"}]
+    # Not changed substantively since its publication.
+    assert iso(data["dateModified"]) == to_second(article.published_at)
+    # The byline's author with their page; not the user who created it.
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Maria Muster",
+            "url": "http://testserver/autor/maria-muster/",
+        }
+    ]
     assert data["publisher"] == {
         "@type": "Organization",
         "name": "Kommune Digital",

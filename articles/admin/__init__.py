@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     articles,
+    authors,
     newsletters,
     pages,
     photos,

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from js_asset.media import Media
@@ -19,6 +19,7 @@ from ..comparison import compare_versions
 from ..forms import ArticleAdminForm
 from ..models import Article, ArticleStatus, EditingDraft
 from ..services import (
+    article_authors_set,
     article_content,
     article_kept_on_restore,
     article_restore_finish,
@@ -26,6 +27,7 @@ from ..services import (
     articles_publish,
     articles_submit_for_review,
     articles_unpublish,
+    correction_add,
     editing_finished,
     editing_seen,
     review_requested_notify,
@@ -121,6 +123,8 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
         "last_editor",
         "created_at",
         "updated_at",
+        "substantively_updated_at",
+        "correction_list",
     ]
     actions = ["submit_for_review", "publish_now", "unpublish"]
     fieldsets = [
@@ -137,6 +141,10 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
                     "body",
                 ]
             },
+        ),
+        (
+            _("Autorenzeile"),
+            {"fields": ["byline", "agency"]},
         ),
         (
             _("Foto"),
@@ -160,6 +168,17 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
                     "unpublish_at",
                     "tags",
                     "needs_tags",
+                ]
+            },
+        ),
+        (
+            _("Aktualisierung und Korrektur"),
+            {
+                "fields": [
+                    "substantive_update",
+                    "substantively_updated_at",
+                    "new_correction",
+                    "correction_list",
                 ]
             },
         ),
@@ -193,6 +212,8 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
             "articles/js/editor_de.js",
             # A new photo's upload shows its progress.
             "js/upload_progress.js",
+            # Authors keep the order in which they are chosen.
+            "articles/js/author_order.js",
         ]
         css = {"all": ["articles/css/admin.css"]}
 
@@ -307,6 +328,31 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
     @admin.display(description=_("Schlagwörter"))
     def tag_list(self, obj):
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+
+    @admin.display(description=_("Korrekturhinweise"))
+    def correction_list(self, obj):
+        """The article's correction notes with their dates, each a link to
+        change its text."""
+        corrections = list(obj.corrections.all()) if obj.pk else []
+        if not corrections:
+            return _("Keine.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{} Uhr</a>: {}</li>',
+                (
+                    (
+                        reverse("admin:articles_correction_change", args=[item.pk]),
+                        formats.date_format(
+                            timezone.localtime(item.created_at), "d.m.Y, H:i"
+                        ),
+                        item.text,
+                    )
+                    for item in corrections
+                ),
+            ),
+        )
 
     @admin.display(description=_("Vorschau"))
     def preview_link(self, obj):
@@ -429,7 +475,17 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
     def save_related(self, request, form, formsets, change):
         # Tags go through the service so that editors' changes are logged too.
         names = form.cleaned_data.pop("tags", None)
+        # The byline keeps the order chosen (the through model's position).
+        authors = form.cleaned_data.pop("byline", None)
         super().save_related(request, form, formsets, change)
+        if authors is not None:
+            article_authors_set(article=form.instance, authors=authors)
+        if form.cleaned_data.get("new_correction"):
+            correction_add(
+                article=form.instance,
+                text=form.cleaned_data["new_correction"],
+                user=request.user,
+            )
         if names is not None:
             article_tags_set(
                 article=form.instance,
@@ -472,6 +528,9 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
         if not obj.author_id:
             obj.author = request.user
         obj.last_editor = request.user
+        # A new article has nothing to update yet.
+        if change and form.cleaned_data.get("substantive_update"):
+            obj.substantively_updated_at = timezone.now()
         form.save_photo(user=request.user)
         super().save_model(request, obj, form, change)
         form.discard_stashed_photo()

@@ -50,7 +50,7 @@ def on_postgresql(sql):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0020_editing_drafts"),
+        ("articles", "0021_authors_corrections"),
     ]
 
     operations = [

@@ -10,6 +10,7 @@ from .articles import (
     ArticleRedirect,
     ArticleStatus,
 )
+from .authors import ArticleAuthor, Author, AuthorQuerySet, Correction
 from .credits import ImageCredit
 from .editing import EDITING_SEEN_WITHIN, EditingDraft
 from .newsletters import (
@@ -34,6 +35,10 @@ __all__ = [
     "ArticleRedirect",
     "ArticleStatus",
     "ArticleTagging",
+    "ArticleAuthor",
+    "Author",
+    "AuthorQuerySet",
+    "Correction",
     "Delivery",
     "DeliveryStatus",
     "Edition",

@@ -19,6 +19,7 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Prefetch,
     Q,
 )
 from django.db.models.expressions import RawSQL
@@ -162,6 +163,19 @@ class ArticleQuerySet(models.QuerySet):
     def in_state(self, code):
         """The articles of the municipalities of federal state `code`."""
         return self.filter(municipality__federal_state=code)
+
+    def with_byline(self):
+        """Prefetch the byline's authors in order and the correction notes,
+        one query each, as the article page and the feeds show them."""
+        from .authors import ArticleAuthor
+
+        bylines = ArticleAuthor.objects.select_related("author").order_by(
+            "position", "pk"
+        )
+        return self.prefetch_related(Prefetch("bylines", queryset=bylines))
+
+    def with_corrections(self):
+        return self.prefetch_related("corrections")
 
     def for_teasers(self):
         """Only the columns a teaser shows, newest first."""
@@ -448,6 +462,8 @@ class Article(models.Model):
             "von der Website."
         ),
     )
+    # Who created the article in the admin; readers see the byline
+    # (`authors`, `agency`) instead.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -455,6 +471,30 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
         verbose_name=_("Autor"),
+    )
+    authors = models.ManyToManyField(
+        "articles.Author",
+        through="articles.ArticleAuthor",
+        related_name="articles",
+        blank=True,
+        verbose_name=_("Autorinnen und Autoren"),
+    )
+    agency = models.CharField(
+        _("Agentur"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Optional: die Nachrichtenagentur in der Autorenzeile, z. B. „dpa“."
+        ),
+    )
+    substantively_updated_at = models.DateTimeField(
+        _("wesentlich aktualisiert am"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Gesetzt beim Speichern mit „wesentliche Änderung“; Leser sehen "
+            "„Aktualisiert am …“."
+        ),
     )
     last_editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -682,6 +722,30 @@ class Article(models.Model):
             and self.unpublish_at is not None
             and self.unpublish_at <= timezone.now()
         )
+
+    def byline_authors(self):
+        """The authors of the byline in order (prefetch "bylines__author"
+        on reader pages: ArticleQuerySet.with_byline())."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def is_substantively_updated(self):
+        """Has an editor marked a change after publication as substantive?
+        ("Aktualisiert am …" on the page.)"""
+        return bool(
+            self.substantively_updated_at
+            and self.published_at
+            and self.substantively_updated_at > self.published_at
+        )
+
+    @property
+    def modified_for_readers(self):
+        """When the article last changed in a way readers are told about:
+        the substantive update, else the publication (JSON-LD
+        dateModified, Atom updated). A typo fix changes nothing here."""
+        if self.is_substantively_updated:
+            return self.substantively_updated_at
+        return self.published_at
 
     def related(self, limit=15):
         """Sidebar teasers: the best `limit` matches of related_to(), newest first."""

@@ -11,7 +11,10 @@ from PIL import Image, ImageDraw
 
 from articles.models import (
     Article,
+    ArticleAuthor,
     ArticleStatus,
+    Author,
+    Correction,
     FederalState,
     ImageCredit,
     Municipality,
@@ -220,6 +223,49 @@ def demo_photo():
     return ContentFile(buffer.getvalue(), name="essen-tiktok.jpg")
 
 
+def demo_portrait():
+    """A 600×600 JPEG drawn with Pillow: a head-and-shoulders silhouette."""
+    image = Image.new("RGB", (600, 600), (214, 226, 240))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([200, 110, 400, 330], fill=(0, 79, 159))
+    draw.ellipse([110, 360, 490, 760], fill=(0, 79, 159))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return ContentFile(buffer.getvalue(), name="portraet-anna-berger.jpg")
+
+
+# slug: (name, bio, slugs of their articles); the Essen article has both.
+AUTHORS = {
+    "anna-berger": (
+        "Anna Berger",
+        "Anna Berger berichtet seit 2019 über die Digitalisierung von Städten "
+        "und Gemeinden, am liebsten über Onlinedienste, die Bürgerinnen und "
+        "Bürgern wirklich Wege ersparen.",
+        [
+            "essen-stadt-startet-tiktok-kanal",
+            "panketal-digitales-rathaus-ist-eroeffnet",
+            "bonn-website-in-elf-sprachen",
+        ],
+    ),
+    "jonas-weber": (
+        "Jonas Weber",
+        "Jonas Weber schreibt über soziale Medien in der Verwaltung und über "
+        "Barrierefreiheit. Vorher war er Pressesprecher einer Kreisverwaltung.",
+        [
+            "essen-stadt-startet-tiktok-kanal",
+            "wiesbaden-neustart-im-web",
+            "hamburg-ehrenamtskarte-als-app",
+        ],
+    ),
+}
+AGENCY_ARTICLE = ("kreis-wunsiedel-vorzeigeprojekt-fichtelapp", "dpa")
+CORRECTION = (
+    "In einer früheren Fassung hieß es, die Stadt sei seit 2012 in sozialen "
+    "Medien unterwegs. Richtig ist: seit 2014."
+)
+UPDATED_AT = datetime(2025, 4, 11, 14, 15, tzinfo=BERLIN)
+
+
 class Command(BaseCommand):
     help = "Loads the demo articles from the reference page; safe to run again."
 
@@ -292,9 +338,49 @@ class Command(BaseCommand):
             if was_created:
                 article.tags.set(tags)
                 created += 1
+        self.load_bylines_and_corrections(credit)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {created} articles created, "
                 f"{Article.objects.count()} in total."
             )
         )
+
+    def load_bylines_and_corrections(self, credit):
+        """Two authors with bios on several articles, one agency article,
+        and the Essen article with a substantive update and a correction."""
+        articles = {article.slug: article for article in Article.objects.all()}
+        for slug, (name, bio, article_slugs) in AUTHORS.items():
+            author, _created = Author.objects.update_or_create(
+                slug=slug, defaults={"name": name, "bio": bio}
+            )
+            if slug == "anna-berger" and author.photo_id is None:
+                author.photo = Photo.objects.create(
+                    image=demo_portrait(),
+                    alt_text="Gezeichnete Silhouette als Platzhalter für ein "
+                    "Porträt von Anna Berger.",
+                    credit=credit,
+                )
+                author.save()
+            for article_slug in article_slugs:
+                article = articles.get(article_slug)
+                if article is None:
+                    continue
+                ArticleAuthor.objects.get_or_create(
+                    article=article,
+                    author=author,
+                    defaults={"position": article.bylines.count()},
+                )
+        slug, agency = AGENCY_ARTICLE
+        article = articles.get(slug)
+        if article is not None and article.agency != agency:
+            article.agency = agency
+            article.save()
+        essen = articles.get("essen-stadt-startet-tiktok-kanal")
+        if essen is not None:
+            if essen.substantively_updated_at is None:
+                essen.substantively_updated_at = UPDATED_AT
+                essen.save()
+            Correction.objects.get_or_create(
+                article=essen, text=CORRECTION, defaults={"created_at": UPDATED_AT}
+            )
