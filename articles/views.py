@@ -8,7 +8,7 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
-from django.utils.http import http_date, quote_etag
+from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve
@@ -17,7 +17,15 @@ from . import page_cache, two_factor
 from .cache_keys import article_page_keys, teaser_keys
 from .context_processors import site_context
 from .forms import SearchForm
-from .models import SEARCH_RESULTS_LIMIT, Article, Municipality, Page, Photo, Tag
+from .models import (
+    SEARCH_RESULTS_LIMIT,
+    Article,
+    ArticleAttachment,
+    Municipality,
+    Page,
+    Photo,
+    Tag,
+)
 from .pagination import NEWER, OLDER, KeysetPaginationMixin
 from .redirects import article_redirect, topic_redirect
 
@@ -31,7 +39,7 @@ class ArticleDetailView(DetailView):
         return (
             Article.objects.published()
             .select_related("municipality", "photo__credit", "author")
-            .prefetch_related("tags")
+            .prefetch_related("tags", "attachments")
         )
 
     def get(self, request, *args, **kwargs):
@@ -94,7 +102,7 @@ class ArticlePreviewView(ArticleDetailView):
     def get_queryset(self):
         return Article.objects.select_related(
             "municipality", "photo__credit", "author"
-        ).prefetch_related("tags")
+        ).prefetch_related("tags", "attachments")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -262,6 +270,7 @@ def server_error(request, template_name="500.html"):
 # A rendition's name is the hash of its content: whatever is cached under
 # it never changes.
 RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
+DOWNLOAD_CACHE_CONTROL = "public, max-age=300"
 
 
 def may_see_every_photo(user):
@@ -277,15 +286,54 @@ def may_see_every_photo(user):
     )
 
 
+def may_see_every_article(user):
+    """Staff who work on articles get the files of drafts too (previews)."""
+    return (
+        user.is_active
+        and user.is_staff
+        and any(
+            user.has_perm(f"articles.{permission}")
+            for permission in ("view_article", "change_article")
+        )
+    )
+
+
 def media_file(request, path):
     """An upload from MEDIA_ROOT, when the app serves media itself
     (DJANGO_SERVE_MEDIA): to readers only the renditions of photos that a
-    published article shows, cached for a year; originals and the photos of
-    hidden articles only to staff (404 for everyone else)."""
+    published article shows, cached for a year, and the downloads a
+    published article offers; originals, and the photos and files of hidden
+    articles, only to staff (404 for everyone else)."""
+    if path.startswith("downloads/"):
+        return download_file(request, path)
     if not may_see_every_photo(request.user):
         if not Photo.objects.with_published_rendition(path).exists():
             raise Http404
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     if path.startswith("renditions/"):
         response["Cache-Control"] = RENDITION_CACHE_CONTROL
+    return response
+
+
+def download_file(request, path):
+    """A file of "Links und Downloads": to readers only while a published
+    article offers it, to staff who work on articles always; saved under
+    the title the editor gave it, never shown as a page."""
+    downloads = ArticleAttachment.objects.filter(file=path)
+    is_staff = may_see_every_article(request.user)
+    if not is_staff:
+        downloads = downloads.with_published_file(path)
+    download = downloads.first()
+    if download is None:
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Disposition"] = content_disposition_header(
+        True, download.download_name()
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Published files may be cached a while; whether a file stays readable
+    # follows its article, so never for long, and staff's views not at all.
+    response["Cache-Control"] = (
+        "private, no-store" if is_staff else DOWNLOAD_CACHE_CONTROL
+    )
     return response

@@ -16,8 +16,8 @@ from js_asset.media import Media
 from reversion.models import Version
 
 from ..comparison import compare_versions
-from ..forms import ArticleAdminForm
-from ..models import Article, ArticleStatus, EditingDraft
+from ..forms import ArticleAdminForm, AttachmentInlineFormSet
+from ..models import Article, ArticleAttachment, ArticleStatus, EditingDraft
 from ..services import (
     article_content,
     article_kept_on_restore,
@@ -89,6 +89,16 @@ class MineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleAttachmentInline(admin.TabularInline):
+    """Links und Downloads: each row a link (title and URL) or a file
+    (title and upload), in the order of "Reihenfolge"."""
+
+    model = ArticleAttachment
+    formset = AttachmentInlineFormSet
+    fields = ["title", "url", "file", "position"]
+    extra = 0
+
+
 @admin.register(Article)
 class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
     form = ArticleAdminForm
@@ -123,6 +133,7 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
         "updated_at",
     ]
     actions = ["submit_for_review", "publish_now", "unpublish"]
+    inlines = [ArticleAttachmentInline]
     fieldsets = [
         (
             None,

@@ -10,6 +10,7 @@ from .articles import (
     ArticleRedirect,
     ArticleStatus,
 )
+from .attachments import ArticleAttachment
 from .credits import ImageCredit
 from .editing import EDITING_SEEN_WITHIN, EditingDraft
 from .newsletters import (
@@ -30,6 +31,7 @@ __all__ = [
     "SEARCH_RESULTS_LIMIT",
     "TEASER_FIELDS",
     "Article",
+    "ArticleAttachment",
     "ArticleQuerySet",
     "ArticleRedirect",
     "ArticleStatus",
