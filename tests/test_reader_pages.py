@@ -132,7 +132,7 @@ def test_hidden_article_answers_404(client, state):
 
 
 @pytest.mark.parametrize("archive_size", [20, 200])
-def test_article_page_costs_three_queries_at_any_size(
+def test_article_page_costs_four_queries_at_any_size(
     client, django_assert_num_queries, archive_size
 ):
     place = make_municipality()
@@ -146,8 +146,8 @@ def test_article_page_costs_three_queries_at_any_size(
     )
     make_archive(archive_size, municipality=place, tags=["Open Data"])
     # the article with municipality, credit and author (JSON-LD names the
-    # author), its tags, the sidebar
-    with django_assert_num_queries(3):
+    # author), its tags, its links and downloads, the sidebar
+    with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["related_articles"]) == 15

@@ -4,6 +4,7 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -97,6 +98,8 @@ class ArticleAttachmentInline(admin.TabularInline):
     formset = AttachmentInlineFormSet
     fields = ["title", "url", "file", "position"]
     extra = 0
+    # "www.example.org" typed without a scheme becomes https://www.example.org.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Article)
