@@ -18,6 +18,7 @@ from reversion.models import Version
 
 from articles.models import (
     Article,
+    ArticleAttachment,
     ArticleRedirect,
     Municipality,
     Page,
@@ -270,6 +271,9 @@ BUILDERS = {
     "articles.page": lambda: Page.objects.create(title="Kontakt", slug="kontakt"),
     "articles.articleredirect": lambda: ArticleRedirect.objects.create(
         old_slug="alt", article=make_article()
+    ),
+    "articles.articleattachment": lambda: ArticleAttachment.objects.create(
+        article=make_article(), title="Link", url="https://example.org/"
     ),
 }
 
