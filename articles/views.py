@@ -332,8 +332,12 @@ def download_file(request, path):
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Published files may be cached a while; whether a file stays readable
-    # follows its article, so never for long, and staff's views not at all.
-    response["Cache-Control"] = (
-        "private, no-store" if is_staff else DOWNLOAD_CACHE_CONTROL
-    )
+    # follows its article, so not for long, and staff's views not at all.
+    # The article's key lets a purge (its article changed or went offline)
+    # drop the file from the HTTP cache in front, as its page.
+    if is_staff:
+        response["Cache-Control"] = "private, no-store"
+    else:
+        response["Cache-Control"] = DOWNLOAD_CACHE_CONTROL
+        response[settings.PAGE_CACHE_KEY_HEADER] = f"article-{download.article_id}"
     return response

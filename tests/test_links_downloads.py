@@ -331,6 +331,9 @@ def test_published_articles_file_downloads_with_a_german_name_and_nosniff(client
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Cached briefly; purged with its article's page.
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["xkey"] == f"article-{download.article_id}"
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''Studie%20B%C3%BCrger%C3%A4mter%202025.pdf"
     )
