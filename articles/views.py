@@ -50,16 +50,22 @@ class ArticleDetailView(DetailView):
                 raise
             return article_redirect(request, kwargs["slug"])
         self.related_articles = self.object.related()
-        # The sidebar is part of the page, so its articles are part of the ETag.
+        # The sidebar and the links and downloads are part of the page, so
+        # they are part of the ETag and of Last-Modified.
+        attachments = self.object.attachments.all()
+        changed = max(
+            [self.object.updated_at, *(item.updated_at for item in attachments)]
+        )
         version = ",".join(
             [self.object.updated_at.isoformat()]
             + [str(item.pk) for item in self.related_articles]
+            + [f"{item.pk}@{item.updated_at.isoformat()}" for item in attachments]
         )
         etag = quote_etag(hashlib.md5(version.encode()).hexdigest())
         page_cache.shows(
             request, *article_page_keys(self.object, self.related_articles)
         )
-        last_modified = int(self.object.updated_at.timestamp())
+        last_modified = int(changed.timestamp())
         response = get_conditional_response(
             request, etag=etag, last_modified=last_modified
         )

@@ -137,6 +137,29 @@ def test_changed_link_makes_the_cached_article_page_fresh(
     assert "Neuer Titel" in client.get(article.get_absolute_url()).content.decode()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["edit", "add", "delete"])
+def test_changed_box_changes_the_article_pages_etag(client, change):
+    article = make_article()
+    link = make_link(article)
+    first = client.get(article.get_absolute_url())
+    etag = first["ETag"]
+    assert (
+        client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code
+        == 304
+    )
+    if change == "edit":
+        link.title = "Neuer Titel"
+        link.save()
+    elif change == "add":
+        make_link(article, title="Zweiter Link")
+    else:
+        link.delete()
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200
+    assert again["ETag"] != etag
+
+
 # Links
 
 

@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
                 ('file_kind', models.CharField(blank=True, editable=False, max_length=10, verbose_name='Dateityp')),
                 ('file_size', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='Dateigröße (Bytes)')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='geändert am')),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='articles.article', verbose_name='Artikel')),
             ],
             options={

@@ -92,6 +92,8 @@ class ArticleAttachment(models.Model):
         _("Dateigröße (Bytes)"), null=True, blank=True, editable=False
     )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    # The article page's ETag and Last-Modified take it into account.
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
     objects = ArticleAttachmentQuerySet.as_manager()
 
