@@ -877,3 +877,18 @@ class NewsletterSubscribeForm(forms.Form):
                 code="empty_selection",
             )
         return cleaned_data
+
+
+class AttachmentInlineFormSet(forms.BaseInlineFormSet):
+    """The article screen's "Links und Downloads". A post without the
+    formset's management fields (a form opened before they existed, a
+    script posting the article alone) leaves the article's links and
+    downloads as they are, instead of failing as Django would."""
+
+    def __init__(self, data=None, *args, prefix=None, **kwargs):
+        prefix = prefix or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data[f"{prefix}-TOTAL_FORMS"] = "0"
+            data[f"{prefix}-INITIAL_FORMS"] = "0"
+        super().__init__(data, *args, prefix=prefix, **kwargs)

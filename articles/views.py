@@ -8,7 +8,7 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
-from django.utils.http import http_date, quote_etag
+from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -21,6 +21,7 @@ from .forms import SearchForm
 from .models import (
     SEARCH_RESULTS_LIMIT,
     Article,
+    ArticleAttachment,
     Author,
     Municipality,
     Page,
@@ -42,7 +43,7 @@ class ArticleDetailView(DetailView):
         return (
             Article.objects.published()
             .select_related("municipality", "photo__credit", "author")
-            .prefetch_related("tags")
+            .prefetch_related("tags", "attachments")
             .with_byline()
             .with_corrections()
         )
@@ -56,10 +57,12 @@ class ArticleDetailView(DetailView):
             return article_redirect(request, kwargs["slug"])
         self.related_articles = self.object.related()
         # The sidebar is part of the page, so its articles are part of the
-        # ETag; so are the byline's authors and the correction notes, which
-        # change without the article (and count for Last-Modified).
+        # ETag; so are the byline's authors, the correction notes and the
+        # links and downloads, which change without the article (and count
+        # for Last-Modified).
         shown = [byline.author for byline in self.object.bylines.all()]
         shown += list(self.object.corrections.all())
+        shown += list(self.object.attachments.all())
         version = ",".join(
             [self.object.updated_at.isoformat()]
             + [str(item.pk) for item in self.related_articles]
@@ -113,7 +116,7 @@ class ArticlePreviewView(ArticleDetailView):
     def get_queryset(self):
         return (
             Article.objects.select_related("municipality", "photo__credit", "author")
-            .prefetch_related("tags")
+            .prefetch_related("tags", "attachments")
             .with_byline()
             .with_corrections()
         )
@@ -345,6 +348,7 @@ def server_error(request, template_name="500.html"):
 # A rendition's name is the hash of its content: whatever is cached under
 # it never changes.
 RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
+DOWNLOAD_CACHE_CONTROL = "public, max-age=300"
 
 
 def may_see_every_photo(user):
@@ -360,15 +364,58 @@ def may_see_every_photo(user):
     )
 
 
+def may_see_every_article(user):
+    """Staff who work on articles get the files of drafts too (previews)."""
+    return (
+        user.is_active
+        and user.is_staff
+        and any(
+            user.has_perm(f"articles.{permission}")
+            for permission in ("view_article", "change_article")
+        )
+    )
+
+
 def media_file(request, path):
     """An upload from MEDIA_ROOT, when the app serves media itself
     (DJANGO_SERVE_MEDIA): to readers only the renditions of photos that a
-    published article shows, cached for a year; originals and the photos of
-    hidden articles only to staff (404 for everyone else)."""
+    published article shows, cached for a year, and the downloads a
+    published article offers; originals, and the photos and files of hidden
+    articles, only to staff (404 for everyone else)."""
+    if path.startswith("downloads/"):
+        return download_file(request, path)
     if not may_see_every_photo(request.user):
         if not Photo.objects.with_published_rendition(path).exists():
             raise Http404
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     if path.startswith("renditions/"):
         response["Cache-Control"] = RENDITION_CACHE_CONTROL
+    return response
+
+
+def download_file(request, path):
+    """A file of "Links und Downloads": to readers only while a published
+    article offers it, to staff who work on articles always; saved under
+    the title the editor gave it, never shown as a page."""
+    downloads = ArticleAttachment.objects.filter(file=path)
+    is_staff = may_see_every_article(request.user)
+    if not is_staff:
+        downloads = downloads.with_published_file(path)
+    download = downloads.first()
+    if download is None:
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Disposition"] = content_disposition_header(
+        True, download.download_name()
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Published files may be cached a while; whether a file stays readable
+    # follows its article, so not for long, and staff's views not at all.
+    # The article's key lets a purge (its article changed or went offline)
+    # drop the file from the HTTP cache in front, as its page.
+    if is_staff:
+        response["Cache-Control"] = "private, no-store"
+    else:
+        response["Cache-Control"] = DOWNLOAD_CACHE_CONTROL
+        response[settings.PAGE_CACHE_KEY_HEADER] = f"article-{download.article_id}"
     return response

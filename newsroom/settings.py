@@ -291,6 +291,19 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Embedded posts (articles/embeds.py): Mastodon has no one host, so posts of
+# these instances become consent placeholders; others stay plain links.
+EMBED_MASTODON_INSTANCES = env_list("NEWSROOM_MASTODON_INSTANCES", "social.bund.de")
+# The players an embed loads after the reader's click; articles/embeds.py
+# embed_frame_hosts() names the same (a test keeps them equal).
+EMBED_FRAME_HOSTS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://www.tiktok.com",
+    "https://www.instagram.com",
+    *(f"https://{host}" for host in EMBED_MASTODON_INSTANCES),
+]
+
 # Scripts only from our own origin, no third party, and no inline script
 # except one carrying this response's nonce (the rich-text editor's import
 # map). Inline styles stay allowed because the Django admin sets style
@@ -303,6 +316,7 @@ CONTENT_SECURITY_POLICY = {
         # Photos come from the bucket's host when media is on S3.
         "img-src": [SELF, "data:", *(media_host() or "").split()],
         "font-src": [SELF],
+        "frame-src": [SELF, *EMBED_FRAME_HOSTS],
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -18,6 +18,7 @@ from reversion.models import Version
 
 from articles.models import (
     Article,
+    ArticleAttachment,
     ArticleAuthor,
     ArticleRedirect,
     Correction,
@@ -280,6 +281,9 @@ BUILDERS = {
     ),
     "articles.correction": lambda: Correction.objects.create(
         article=make_article(), text="Richtig ist: im April."
+    ),
+    "articles.articleattachment": lambda: ArticleAttachment.objects.create(
+        article=make_article(), title="Link", url="https://example.org/"
     ),
 }
 

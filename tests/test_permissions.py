@@ -70,7 +70,15 @@ def permissions(group):
 def test_redaktion_may_manage_articles_municipalities_credits_tags_and_pages():
     assert permissions(Group.objects.get(name="Redaktion")) == {
         f"{action}_{model}"
-        for model in ("article", "municipality", "imagecredit", "photo", "tag", "page")
+        for model in (
+            "article",
+            "articleattachment",
+            "municipality",
+            "imagecredit",
+            "photo",
+            "tag",
+            "page",
+        )
         for action in ("add", "change", "delete", "view")
     } | {"view_tagchange", "view_articletagging"} | {
         "add_edition",

@@ -133,7 +133,7 @@ def test_hidden_article_answers_404(client, state):
 
 
 @pytest.mark.parametrize("archive_size", [20, 200])
-def test_article_page_costs_five_queries_at_any_size(
+def test_article_page_costs_six_queries_at_any_size(
     client, django_assert_num_queries, archive_size
 ):
     place = make_municipality()
@@ -148,9 +148,9 @@ def test_article_page_costs_five_queries_at_any_size(
     )
     article.corrections.create(text="Richtig ist: im April.")
     make_archive(archive_size, municipality=place, tags=["Open Data"])
-    # the article with municipality and credit, its tags, its byline's
-    # authors, its correction notes, the sidebar
-    with django_assert_num_queries(5):
+    # the article with municipality and credit, its tags, its links and
+    # downloads, its byline's authors, its correction notes, the sidebar
+    with django_assert_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["related_articles"]) == 15

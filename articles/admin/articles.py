@@ -4,6 +4,7 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,8 +17,8 @@ from js_asset.media import Media
 from reversion.models import Version
 
 from ..comparison import compare_versions
-from ..forms import ArticleAdminForm
-from ..models import Article, ArticleStatus, EditingDraft
+from ..forms import ArticleAdminForm, AttachmentInlineFormSet
+from ..models import Article, ArticleAttachment, ArticleStatus, EditingDraft
 from ..services import (
     article_authors_set,
     article_content,
@@ -91,6 +92,18 @@ class MineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleAttachmentInline(admin.TabularInline):
+    """Links und Downloads: each row a link (title and URL) or a file
+    (title and upload), in the order of "Reihenfolge"."""
+
+    model = ArticleAttachment
+    formset = AttachmentInlineFormSet
+    fields = ["title", "url", "file", "position"]
+    extra = 0
+    # "www.example.org" typed without a scheme becomes https://www.example.org.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Article)
 class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
     form = ArticleAdminForm
@@ -127,6 +140,7 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
         "correction_list",
     ]
     actions = ["submit_for_review", "publish_now", "unpublish"]
+    inlines = [ArticleAttachmentInline]
     fieldsets = [
         (
             None,

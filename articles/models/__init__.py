@@ -10,6 +10,7 @@ from .articles import (
     ArticleRedirect,
     ArticleStatus,
 )
+from .attachments import ArticleAttachment
 from .authors import ArticleAuthor, Author, AuthorQuerySet, Correction
 from .credits import ImageCredit
 from .editing import EDITING_SEEN_WITHIN, EditingDraft
@@ -31,6 +32,7 @@ __all__ = [
     "SEARCH_RESULTS_LIMIT",
     "TEASER_FIELDS",
     "Article",
+    "ArticleAttachment",
     "ArticleQuerySet",
     "ArticleRedirect",
     "ArticleStatus",

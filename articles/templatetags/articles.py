@@ -2,8 +2,9 @@
 know the rules (structured_data.py, text.py, site_url.py)."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
-from .. import site_url, structured_data, text
+from .. import embeds, site_url, structured_data, text
 
 register = template.Library()
 
@@ -22,3 +23,12 @@ def absolute_url(context, path):
     """`path` as an absolute URL on NEWSROOM_SITE_URL (when set) or this
     request's host: site_url.absolute_url()."""
     return site_url.absolute_url(path, context["request"])
+
+
+@register.simple_tag
+def body_with_embeds(body):
+    """The cleaned body with consent placeholders for embedded posts
+    (embeds.render_embeds()): {"html": …, "has_embeds": bool}."""
+    html, count = embeds.render_embeds(body)
+    # The body was cleaned by nh3 on save; the placeholders are our template.
+    return {"html": mark_safe(html), "has_embeds": count > 0}

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 
 from articles.models import (
     Article,
+    ArticleAttachment,
     ArticleAuthor,
     ArticleStatus,
     Author,
@@ -64,6 +65,38 @@ Fachkräfte für ihre vielen Berufe gewinnen.</p>
 Kulissen gewährt werden. Tanzvideos seien eher nicht zu erwarten, heißt es aus
 dem Rathaus – auf Humor wolle man aber nicht verzichten.</p>
 """
+
+# The city's TikTok video, embedded (with consent) in the Essen article.
+ESSEN_TIKTOK_URL = "https://www.tiktok.com/@essen_ruhr/video/7491234567890123456"
+ESSEN_LINK = ("Social Media der Stadt Essen", "https://www.essen.de/")
+ESSEN_DOWNLOAD_TITLE = "Leitlinien für die Social-Media-Arbeit der Stadt Essen"
+
+
+def demo_pdf(text):
+    """A small, valid one-page PDF showing `text` (ASCII), written by hand."""
+    stream = f"BT /F1 18 Tf 56 770 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
+
 
 # (municipality or None, kicker, title, date, tags, lead)
 TEASERS = [
@@ -319,6 +352,8 @@ class Command(BaseCommand):
             essen.tags.set(["Soziale Medien", "Bürgerkommunikation", "Website"])
             created += 1
 
+        self.load_links_downloads_and_embeds(essen)
+
         for place, kicker, title, day, tags, lead in TEASERS:
             municipality = places[place] if place else None
             published_at = datetime.fromisoformat(day).replace(hour=10, tzinfo=BERLIN)
@@ -384,3 +419,30 @@ class Command(BaseCommand):
             Correction.objects.get_or_create(
                 article=essen, text=CORRECTION, defaults={"created_at": UPDATED_AT}
             )
+
+    def load_links_downloads_and_embeds(self, essen):
+        """The Essen article embeds the city's TikTok video (a consent
+        placeholder on the page) and offers a link and a PDF download."""
+        if ESSEN_TIKTOK_URL not in essen.body:
+            essen.body = essen.body.replace(
+                "<h2>", f"<p>{ESSEN_TIKTOK_URL}</p>\n<h2>", 1
+            )
+            essen.save()
+        title, url = ESSEN_LINK
+        ArticleAttachment.objects.get_or_create(
+            article=essen, title=title, defaults={"url": url, "position": 2}
+        )
+        if not ArticleAttachment.objects.filter(
+            article=essen, title=ESSEN_DOWNLOAD_TITLE
+        ).exists():
+            download = ArticleAttachment(
+                article=essen,
+                title=ESSEN_DOWNLOAD_TITLE,
+                file=ContentFile(
+                    demo_pdf("Leitlinien Social Media - Stadt Essen (Demo)"),
+                    name="leitlinien.pdf",
+                ),
+                position=1,
+            )
+            download.full_clean()
+            download.save()
