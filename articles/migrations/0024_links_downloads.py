@@ -30,7 +30,7 @@ def grant_attachment_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0020_editing_drafts'),
+        ('articles', '0022_federal_state_search'),
     ]
 
     operations = [
