@@ -20,7 +20,16 @@ from .newsletters import (
     Scope,
     Subscriber,
 )
-from .pages import Page
+from .pages import (
+    EASY_LANGUAGE_SLUG,
+    SIGN_LANGUAGE_SLUG,
+    STATEMENT_PAGE_SLUG,
+    AccessibilityBarrier,
+    AccessibilityStatement,
+    ConformanceStatus,
+    Page,
+    ReviewMethod,
+)
 from .photos import Photo, PhotoQuerySet
 from .places import FederalState, Municipality, MunicipalityKind
 from .tagging import ArticleTagging, Tag, TagChange, TaggedArticle, TagRedirect
@@ -34,6 +43,13 @@ __all__ = [
     "ArticleRedirect",
     "ArticleStatus",
     "ArticleTagging",
+    "AccessibilityBarrier",
+    "AccessibilityStatement",
+    "ConformanceStatus",
+    "EASY_LANGUAGE_SLUG",
+    "ReviewMethod",
+    "SIGN_LANGUAGE_SLUG",
+    "STATEMENT_PAGE_SLUG",
     "Delivery",
     "DeliveryStatus",
     "Edition",

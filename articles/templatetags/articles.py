@@ -1,6 +1,8 @@
 """Template tags of the reader site: thin wrappers around the modules that
 know the rules (structured_data.py, text.py, site_url.py)."""
 
+from urllib.parse import urlencode
+
 from django import template
 
 from .. import site_url, structured_data, text
@@ -22,3 +24,32 @@ def absolute_url(context, path):
     """`path` as an absolute URL on NEWSROOM_SITE_URL (when set) or this
     request's host: site_url.absolute_url()."""
     return site_url.absolute_url(path, context["request"])
+
+
+# The query parameters that make a page a page of its own: the keyset
+# pagination of date-ordered lists, the page number and query of search.
+CANONICAL_PARAMETERS = ("q", "page", "nach", "vor")
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's canonical URL, absolute: its path plus only the parameters
+    that select what it shows (CANONICAL_PARAMETERS), so tracking parameters
+    never make a duplicate. Each page of a paginated list is canonical to
+    itself, as Google asks for paginated content."""
+    request = context["request"]
+    kept = [
+        (name, value)
+        for name in CANONICAL_PARAMETERS
+        for value in request.GET.getlist(name)[:1]
+    ]
+    path = request.path
+    if kept:
+        path += "?" + urlencode(kept)
+    return site_url.absolute_url(path, request)
+
+
+@register.simple_tag(takes_context=True)
+def default_share_image(context):
+    """The site's sharing image {url, width, height, alt}, absolute."""
+    return structured_data.default_image(context["request"])
