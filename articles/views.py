@@ -306,8 +306,8 @@ def media_file(request, path):
     """An upload from MEDIA_ROOT, when the app serves media itself
     (DJANGO_SERVE_MEDIA): to readers only the renditions of photos that a
     published article shows, cached for a year, and the videos and captions
-    of pages; originals and the photos of
-    hidden articles only to staff (404 for everyone else)."""
+    of pages; originals and the photos of hidden articles only to staff (404
+    for everyone else)."""
     if not may_see_every_photo(request.user):
         is_page_video = (
             path.startswith("seiten/")
