@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AccessibilityBarrier, AccessibilityStatement, Page
+from .base import HTTPS_URLS
 
 
 @admin.register(Page)
@@ -12,6 +13,7 @@ class PageAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = HTTPS_URLS
     fieldsets = [
         (None, {"fields": ["title", "slug", "body"]}),
         (
@@ -34,6 +36,7 @@ class AccessibilityStatementAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "status", "reviewed_on", "updated_at"]
     inlines = [AccessibilityBarrierInline]
+    formfield_overrides = HTTPS_URLS
     fieldsets = [
         (None, {"fields": ["status", "created_on", "reviewed_on", "review_method"]}),
         (
