@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 from pathlib import PurePosixPath
 
@@ -892,3 +893,47 @@ class AttachmentInlineFormSet(forms.BaseInlineFormSet):
             data[f"{prefix}-TOTAL_FORMS"] = "0"
             data[f"{prefix}-INITIAL_FORMS"] = "0"
         super().__init__(data, *args, prefix=prefix, **kwargs)
+
+
+# A host name as DNS allows it: labels of letters, digits and hyphens (not at
+# either end), at least two of them, the last not all digits.
+HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+class MastodonShareForm(forms.Form):
+    """Where a reader shares an article on Mastodon: their instance's host
+    name (e.g. mastodon.social). Only a bare host name passes, so the only
+    place the share page redirects to is https://<host>/share."""
+
+    instance = forms.CharField(
+        label=_("Ihre Mastodon-Instanz"),
+        max_length=253,
+        help_text=_("Der Name Ihres Servers, z. B. mastodon.social"),
+        error_messages={"required": _("Bitte geben Sie Ihre Mastodon-Instanz an.")},
+    )
+
+    def clean_instance(self):
+        text = self.cleaned_data["instance"].strip().lower()
+        # Readers paste the address they see: allow the scheme and a final slash.
+        for prefix in ("https://", "http://"):
+            text = text.removeprefix(prefix)
+        text = text.rstrip("/")
+        try:
+            host = text.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = ""
+        labels = host.split(".")
+        if (
+            len(host) > 253
+            or len(labels) < 2
+            or not all(HOST_LABEL.match(label) for label in labels)
+            or labels[-1].isdigit()
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Bitte geben Sie nur den Namen Ihrer Instanz an, "
+                    "z. B. mastodon.social."
+                ),
+                code="invalid_host",
+            )
+        return host

@@ -14,6 +14,9 @@ from .site_url import absolute_url
 
 # static/img/logo.png: the publisher logo search engines show (600×60 px).
 LOGO = ("img/logo.png", 600, 60)
+# static/img/share-default.png: what sharing and search show for a page or an
+# article without a photo (OpenGraph's 1200 × 630).
+DEFAULT_IMAGE = ("img/share-default.png", 1200, 630)
 
 # What json_script escapes: nothing inside the JSON can end the <script>.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -97,7 +100,13 @@ def news_article(article, request):
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        # The page, with its place in the site: Start → municipality or
+        # topic → article.
+        "mainEntityOfPage": {
+            "@type": "WebPage",
+            "@id": url,
+            "breadcrumb": breadcrumbs(article, request),
+        },
         "url": url,
         "headline": article.title,
         "alternativeHeadline": article.kicker,
@@ -109,10 +118,58 @@ def news_article(article, request):
         "publisher": publisher,
         "keywords": [tag.name for tag in article.tags.all()],
     }
-    images = image_objects(article, request)
-    if images:
-        data["image"] = images
+    data["image"] = image_objects(article, request) or [default_image_object(request)]
     return data
+
+
+def default_image(request):
+    """The site's default sharing image as {url, width, height, alt}."""
+    path, width, height = DEFAULT_IMAGE
+    return {
+        "url": absolute_url(static(path), request),
+        "width": width,
+        "height": height,
+        "alt": settings.SITE_NAME,
+    }
+
+
+def default_image_object(request):
+    """The default sharing image as a schema.org ImageObject."""
+    image = default_image(request)
+    return {
+        "@type": "ImageObject",
+        "url": image["url"],
+        "contentUrl": image["url"],
+        "width": image["width"],
+        "height": image["height"],
+    }
+
+
+def breadcrumbs(article, request):
+    """schema.org BreadcrumbList: Start → the article's municipality (or its
+    first topic) → the article."""
+    trail = [(settings.SITE_NAME, reverse("articles:index"))]
+    if article.municipality_id:
+        trail.append(
+            (article.municipality.name, article.municipality.get_absolute_url())
+        )
+    else:
+        tags = list(article.tags.all())
+        if tags:
+            trail.append((tags[0].name, tags[0].get_absolute_url()))
+    trail.append((article.title, article.get_absolute_url()))
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": absolute_url(path, request),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
 
 
 def article_meta(article, request):
@@ -122,7 +179,7 @@ def article_meta(article, request):
     if article.photo_id:  # OpenGraph's 1200 × 630, or the widest there is
         photo = article.photo
         versions = photo_crops(photo, ("og",)) or photo_versions(photo)
-    image = None
+    image = default_image(request)
     if versions:
         url, width, height = versions[0]
         image = {

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("suche/", views.SearchView.as_view(), name="search"),
     path("seite/<slug:slug>/", views.PageView.as_view(), name="page"),
+    path("teilen/mastodon/", views.MastodonShareView.as_view(), name="share_mastodon"),
     path(
         "newsletter/",
         newsletter_views.NewsletterSubscribeView.as_view(),

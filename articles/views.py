@@ -1,8 +1,15 @@
 import hashlib
 from datetime import datetime
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import Http404, HttpResponseServerError
+from django.db.models import Q
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.utils import timezone
@@ -17,9 +24,11 @@ from django.views.static import serve
 from . import page_cache, two_factor
 from .cache_keys import article_page_keys, photo_page_keys, teaser_keys
 from .context_processors import site_context
-from .forms import SearchForm
+from .forms import MastodonShareForm, SearchForm
 from .models import (
     SEARCH_RESULTS_LIMIT,
+    STATEMENT_PAGE_SLUG,
+    AccessibilityStatement,
     Article,
     ArticleAttachment,
     Author,
@@ -32,6 +41,7 @@ from .models import (
 from .page_cache import object_key
 from .pagination import NEWER, OLDER, KeysetPaginationMixin
 from .redirects import article_redirect, topic_redirect
+from .site_url import absolute_url
 
 
 class ArticleDetailView(DetailView):
@@ -335,6 +345,14 @@ class PageView(DetailView):
 
     def get_context_data(self, **kwargs):
         page_cache.shows(self.request, self.object)
+        if self.object.slug == STATEMENT_PAGE_SLUG:
+            # The statement's fields and barriers, generated into the page.
+            kwargs["statement"] = AccessibilityStatement.objects.prefetch_related(
+                "barriers"
+            ).first()
+            page_cache.shows(
+                self.request, page_cache.list_key("accessibility-statement")
+            )
         return super().get_context_data(**kwargs)
 
 
@@ -379,13 +397,18 @@ def may_see_every_article(user):
 def media_file(request, path):
     """An upload from MEDIA_ROOT, when the app serves media itself
     (DJANGO_SERVE_MEDIA): to readers only the renditions of photos that a
-    published article shows, cached for a year, and the downloads a
-    published article offers; originals, and the photos and files of hidden
-    articles, only to staff (404 for everyone else)."""
+    published article shows, cached for a year, the downloads a published
+    article offers, and the videos and captions of pages; originals, and the
+    photos and files of hidden articles, only to staff (404 for everyone
+    else)."""
     if path.startswith("downloads/"):
         return download_file(request, path)
     if not may_see_every_photo(request.user):
-        if not Photo.objects.with_published_rendition(path).exists():
+        is_page_video = (
+            path.startswith("seiten/")
+            and Page.objects.filter(Q(video=path) | Q(captions=path)).exists()
+        )
+        if not (is_page_video or Photo.objects.with_published_rendition(path).exists()):
             raise Http404
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     if path.startswith("renditions/"):
@@ -418,4 +441,61 @@ def download_file(request, path):
     else:
         response["Cache-Control"] = DOWNLOAD_CACHE_CONTROL
         response[settings.PAGE_CACHE_KEY_HEADER] = f"article-{download.article_id}"
+
+
+# The longest text (the article's headline) the share page passes on.
+SHARE_TEXT_MAX = 300
+
+
+@method_decorator(never_cache, name="dispatch")
+class MastodonShareView(TemplateView):
+    """/teilen/mastodon/?url=…&text=…: asks the reader for their Mastodon
+    instance and redirects to https://<instance>/share with the text and the
+    link. Nothing loads from Mastodon until the reader submits; the link must
+    be on this site, and the redirect only ever goes to /share on a host name
+    that MastodonShareForm accepted (no open redirect)."""
+
+    template_name = "articles/share_mastodon.html"
+
+    def get(self, request, *args, **kwargs):
+        link = self.own_link(request.GET.get("url", ""))
+        text = request.GET.get("text", "")[:SHARE_TEXT_MAX]
+        if link is None:
+            return self.render_to_response(
+                self.get_context_data(bad_link=True), status=400
+            )
+        form = MastodonShareForm(request.GET if "instance" in request.GET else None)
+        if form.is_valid():
+            message = f"{text}\n\n{link}" if text else link
+            query = urlencode({"text": message})
+            return HttpResponseRedirect(
+                f"https://{form.cleaned_data['instance']}/share?{query}"
+            )
+        context = self.get_context_data(form=form, link=link, text=text)
+        return self.render_to_response(context, status=400 if form.errors else 200)
+
+    def own_link(self, url):
+        """`url` as an absolute link if it is a path on this site (or an
+        absolute URL on its address); else None."""
+        if not url:
+            return None
+        parts = urlsplit(url)
+        own = urlsplit(absolute_url("/", self.request))
+        if parts.scheme or parts.netloc:
+            if (parts.scheme, parts.netloc) != (own.scheme, own.netloc):
+                return None
+        if not parts.path.startswith("/") or parts.path.startswith("//"):
+            return None
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return absolute_url(path, self.request)
+
+
+FAVICON = settings.BASE_DIR / "static" / "img" / "favicon.ico"
+
+
+def favicon(request):
+    """/favicon.ico, where browsers and feed readers look for it whatever
+    the page's <link rel="icon"> says; cached for a day."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -315,6 +315,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, "'unsafe-inline'"],
         # Photos come from the bucket's host when media is on S3.
         "img-src": [SELF, "data:", *(media_host() or "").split()],
+        # Pages' videos (Gebärdensprache) and captions, from media like photos.
+        "media-src": [SELF, *(media_host() or "").split()],
         "font-src": [SELF],
         "frame-src": [SELF, *EMBED_FRAME_HOSTS],
         "connect-src": [SELF],

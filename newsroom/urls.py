@@ -63,6 +63,7 @@ urlpatterns = [
     ),
     path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
     path("sitemap-<section>.xml", sitemaps.section, name="sitemap_section"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

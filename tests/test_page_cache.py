@@ -17,6 +17,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import (
+    AccessibilityBarrier,
+    AccessibilityStatement,
     Article,
     ArticleAttachment,
     ArticleAuthor,
@@ -272,6 +274,12 @@ BUILDERS = {
         old_slug="alt", tag=Tag.objects.create(name="Neu")
     ),
     "articles.page": lambda: Page.objects.create(title="Kontakt", slug="kontakt"),
+    "articles.accessibilitystatement": lambda: AccessibilityStatement.objects.get(),
+    "articles.accessibilitybarrier": lambda: AccessibilityBarrier.objects.create(
+        statement=AccessibilityStatement.objects.get(),
+        description="Videos ohne Audiodeskription.",
+        alternative="Eine Textfassung auf Anfrage.",
+    ),
     "articles.articleredirect": lambda: ArticleRedirect.objects.create(
         old_slug="alt", article=make_article()
     ),

@@ -28,6 +28,7 @@ from django.urls import URLResolver, reverse
 from reversion.models import Version
 
 from articles.models import (
+    AccessibilityStatement,
     Article,
     ArticleStatus,
     Correction,
@@ -78,6 +79,8 @@ def test_redaktion_may_manage_articles_municipalities_credits_tags_and_pages():
             "photo",
             "tag",
             "page",
+            "accessibilitystatement",
+            "accessibilitybarrier",
         )
         for action in ("add", "change", "delete", "view")
     } | {"view_tagchange", "view_articletagging"} | {
@@ -235,6 +238,7 @@ def objects(users):
         "articles.correction": Correction.objects.create(
             article=draft, text="Richtig ist: im April."
         ),
+        "articles.accessibilitystatement": AccessibilityStatement.objects.get(),
         "articles.edition": Edition.objects.create(
             frequency="daily", period_start=date(2026, 11, 28)
         ),

@@ -10,12 +10,13 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 from PIL import Image
 
-from articles.structured_data import LOGO
+from articles.structured_data import DEFAULT_IMAGE, LOGO
 from tests.factories import (
     make_article,
     make_author,
     make_credit,
     make_jpeg,
+    make_municipality,
     make_user,
 )
 from tests.html import parse_html
@@ -69,7 +70,8 @@ def test_article_page_carries_a_complete_news_article(client, article):
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Stadt startet TikTok-Kanal"
     assert data["description"] == "Nun kommt TikTok dazu."
-    assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+    assert data["mainEntityOfPage"]["@type"] == "WebPage"
+    assert data["mainEntityOfPage"]["@id"] == url
     assert iso(data["datePublished"]) == to_second(article.published_at)
     # Not changed substantively since its publication.
     assert iso(data["dateModified"]) == to_second(article.published_at)
@@ -129,7 +131,6 @@ def test_article_without_named_author_is_by_the_organisation(client):
     article = make_article()
     [data] = read_page(client, article).json_ld
     assert data["author"] == [{"@type": "Organization", "name": "Kommune Digital"}]
-    assert "image" not in data
 
 
 def test_credit_without_link_names_its_licence(client):
@@ -180,7 +181,51 @@ def test_article_page_has_sharing_tags_canonical_and_description(client, article
     assert canonical == [url]
 
 
-def test_article_without_photo_gets_a_small_card(client):
+def test_article_without_photo_is_shared_with_the_site_image(client):
     page = read_page(client, make_article())
-    assert page.meta["twitter:card"] == ["summary"]
-    assert "og:image" not in page.meta
+    url = "http://testserver/static/img/share-default.png"
+    assert page.meta["twitter:card"] == ["summary_large_image"]
+    assert page.meta["og:image"] == [url]
+    assert page.meta["og:image:width"] == ["1200"]
+    assert page.meta["og:image:height"] == ["630"]
+    [data] = page.json_ld
+    assert data["image"] == [
+        {
+            "@type": "ImageObject",
+            "url": url,
+            "contentUrl": url,
+            "width": 1200,
+            "height": 630,
+        }
+    ]
+
+
+def test_default_share_image_file_matches_its_stated_size():
+    path, width, height = DEFAULT_IMAGE
+    with Image.open(finders.find(path)) as image:
+        assert image.size == (width, height)
+
+
+def test_article_names_its_place_in_the_site_as_breadcrumbs(client):
+    article = make_article(municipality=make_municipality(name="Essen"))
+    [data] = read_page(client, article).json_ld
+    trail = data["mainEntityOfPage"]["breadcrumb"]
+    assert trail["@type"] == "BreadcrumbList"
+    assert [
+        (item["position"], item["name"], item["item"])
+        for item in trail["itemListElement"]
+    ] == [
+        (1, "Kommune Digital", "http://testserver/"),
+        (2, "Essen", f"http://testserver{article.municipality.get_absolute_url()}"),
+        (3, article.title, f"http://testserver{article.get_absolute_url()}"),
+    ]
+
+
+def test_article_without_municipality_has_its_topic_in_the_breadcrumbs(client):
+    article = make_article(tags=["Open Data"])
+    [data] = read_page(client, article).json_ld
+    names = [
+        item["name"]
+        for item in data["mainEntityOfPage"]["breadcrumb"]["itemListElement"]
+    ]
+    assert names == ["Kommune Digital", "Open Data", article.title]

@@ -22,7 +22,16 @@ from .newsletters import (
     Scope,
     Subscriber,
 )
-from .pages import Page
+from .pages import (
+    EASY_LANGUAGE_SLUG,
+    SIGN_LANGUAGE_SLUG,
+    STATEMENT_PAGE_SLUG,
+    AccessibilityBarrier,
+    AccessibilityStatement,
+    ConformanceStatus,
+    Page,
+    ReviewMethod,
+)
 from .photos import Photo, PhotoQuerySet
 from .places import FederalState, Municipality, MunicipalityKind, State
 from .tagging import ArticleTagging, Tag, TagChange, TaggedArticle, TagRedirect
@@ -41,6 +50,13 @@ __all__ = [
     "Author",
     "AuthorQuerySet",
     "Correction",
+    "AccessibilityBarrier",
+    "AccessibilityStatement",
+    "ConformanceStatus",
+    "EASY_LANGUAGE_SLUG",
+    "ReviewMethod",
+    "SIGN_LANGUAGE_SLUG",
+    "STATEMENT_PAGE_SLUG",
     "Delivery",
     "DeliveryStatus",
     "Edition",

@@ -1,6 +1,8 @@
 """Template tags of the reader site: thin wrappers around the modules that
 know the rules (structured_data.py, text.py, site_url.py)."""
 
+from urllib.parse import urlencode
+
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -32,3 +34,32 @@ def body_with_embeds(body):
     html, count = embeds.render_embeds(body)
     # The body was cleaned by nh3 on save; the placeholders are our template.
     return {"html": mark_safe(html), "has_embeds": count > 0}
+
+
+# The query parameters that make a page a page of its own: the keyset
+# pagination of date-ordered lists, the page number and query of search.
+CANONICAL_PARAMETERS = ("q", "page", "nach", "vor")
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's canonical URL, absolute: its path plus only the parameters
+    that select what it shows (CANONICAL_PARAMETERS), so tracking parameters
+    never make a duplicate. Each page of a paginated list is canonical to
+    itself, as Google asks for paginated content."""
+    request = context["request"]
+    kept = [
+        (name, value)
+        for name in CANONICAL_PARAMETERS
+        for value in request.GET.getlist(name)[:1]
+    ]
+    path = request.path
+    if kept:
+        path += "?" + urlencode(kept)
+    return site_url.absolute_url(path, request)
+
+
+@register.simple_tag(takes_context=True)
+def default_share_image(context):
+    """The site's sharing image {url, width, height, alt}, absolute."""
+    return structured_data.default_image(context["request"])

@@ -10,17 +10,22 @@ from django.db import transaction
 from PIL import Image, ImageDraw
 
 from articles.models import (
+    AccessibilityBarrier,
+    AccessibilityStatement,
     Article,
     ArticleAttachment,
     ArticleAuthor,
     ArticleStatus,
     Author,
+    ConformanceStatus,
     Correction,
     FederalState,
     ImageCredit,
     Municipality,
     MunicipalityKind,
+    Page,
     Photo,
+    ReviewMethod,
 )
 from articles.text import german_slugify
 
@@ -297,6 +302,88 @@ CORRECTION = (
     "Medien unterwegs. Richtig ist: seit 2014."
 )
 UPDATED_AT = datetime(2025, 4, 11, 14, 15, tzinfo=BERLIN)
+STATEMENT_INTRO = (
+    "<p>Wir möchten, dass alle Menschen diese Website nutzen können. Diese "
+    "Erklärung gilt für die Website von Kommune Digital. Sie folgt der "
+    "Barrierefreie-Informationstechnik-Verordnung (BITV 2.0).</p>"
+)
+DEMO_BARRIERS = [
+    (
+        "Ältere Artikel aus dem Jahr 2024 enthalten Fotos ohne aussagekräftigen "
+        "Alternativtext.",
+        "Auf Anfrage beschreiben wir Ihnen den Inhalt eines Fotos per E-Mail oder "
+        "Telefon.",
+    ),
+    (
+        "Eingebettete PDF-Dokumente von Kommunen sind nicht immer barrierefrei; "
+        "sie stammen nicht von uns.",
+        "Wir fassen den Inhalt eines solchen Dokuments für Sie als Text zusammen "
+        "oder nennen Ihnen die zuständige Stelle der Kommune.",
+    ),
+]
+EASY_LANGUAGE_TEXT = (
+    "<p>Hier finden Sie Nachrichten.</p>"
+    "<p>Die Nachrichten sind über Städte und Gemeinden.</p>"
+    "<p>Und über das Internet in der Verwaltung.</p>"
+    "<h2>Was gibt es auf dieser Website?</h2>"
+    "<ul><li>Neue Nachrichten stehen auf der Start-Seite.</li>"
+    "<li>Sie können nach einer Stadt suchen.</li>"
+    "<li>Sie können nach einem Wort suchen.</li>"
+    "<li>Alte Nachrichten stehen im Archiv.</li></ul>"
+    "<h2>Wie finde ich mich zurecht?</h2>"
+    "<p>Oben auf jeder Seite ist ein Menü.</p>"
+    "<p>Dort stehen Links.</p>"
+    "<p>Ein Link bringt Sie zu einer anderen Seite.</p>"
+    "<h2>Sie haben eine Frage?</h2>"
+    "<p>Dann schreiben Sie uns eine E-Mail.</p>"
+    "<p>Die Adresse ist: barrierefreiheit@example.org</p>"
+)
+SIGN_LANGUAGE_TEXT = (
+    "<p>Auf dieser Seite erklären wir in Deutscher Gebärdensprache (DGS), was "
+    "Sie auf dieser Website finden: Nachrichten über die Digitalisierung in "
+    "Städten, Gemeinden und Kreisen, die Suche, das Archiv und den Newsletter.</p>"
+    "<p>Das Video mit Untertiteln zeigen wir direkt von unserer Website; es "
+    "lädt nichts von anderen Anbietern. Solange es in Arbeit ist, erreichen Sie "
+    "uns per E-Mail an barrierefreiheit@example.org.</p>"
+)
+
+
+def load_accessibility():
+    """The accessibility statement (partly accessible, two barriers with
+    their alternatives) and the pages in Leichte Sprache and DGS."""
+    Page.objects.update_or_create(
+        slug="barrierefreiheit",
+        defaults={"title": "Erklärung zur Barrierefreiheit", "body": STATEMENT_INTRO},
+    )
+    Page.objects.update_or_create(
+        slug="leichte-sprache",
+        defaults={"title": "Leichte Sprache", "body": EASY_LANGUAGE_TEXT},
+    )
+    Page.objects.update_or_create(
+        slug="gebaerdensprache",
+        defaults={"title": "Gebärdensprache", "body": SIGN_LANGUAGE_TEXT},
+    )
+    statement = AccessibilityStatement.objects.order_by("pk").first() or (
+        AccessibilityStatement()
+    )
+    fields = {
+        "status": ConformanceStatus.PARTIAL,
+        "created_on": datetime(2025, 3, 3).date(),
+        "reviewed_on": datetime(2025, 9, 15).date(),
+        "review_method": ReviewMethod.SELF,
+        "contact_email": "barrierefreiheit@example.org",
+        "contact_phone": "0201 123-4567",
+        "contact_address": "Kommune Digital, Redaktion\nBeispielstraße 1\n45127 Essen",
+    }
+    for name, value in fields.items():
+        setattr(statement, name, value)
+    statement.save()
+    for position, (description, alternative) in enumerate(DEMO_BARRIERS):
+        AccessibilityBarrier.objects.update_or_create(
+            statement=statement,
+            position=position,
+            defaults={"description": description, "alternative": alternative},
+        )
 
 
 class Command(BaseCommand):
@@ -374,6 +461,7 @@ class Command(BaseCommand):
                 article.tags.set(tags)
                 created += 1
         self.load_bylines_and_corrections(credit)
+        load_accessibility()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {created} articles created, "
