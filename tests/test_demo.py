@@ -5,11 +5,13 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import (
+    AccessibilityStatement,
     Article,
     ArticleAuthor,
     Author,
     ImageCredit,
     Municipality,
+    Page,
     Tag,
 )
 
@@ -74,3 +76,19 @@ def test_demo_has_two_authors_an_agency_story_and_a_corrected_one(client):
     assert "Aktualisiert am" in html and "Korrekturhinweis" in html
     for author in Author.objects.all():
         assert client.get(author.get_absolute_url()).status_code == 200
+
+
+def test_running_the_demo_again_keeps_what_editors_changed(demo_site):
+    """`dev.py serve` loads the demo on every start: the accessibility
+    statement and the Leichte Sprache page an editor rewrote stay theirs."""
+    page = Page.objects.get(slug="leichte-sprache")
+    page.body = "<p>Unser eigener Text.</p>"
+    page.save()
+    statement = AccessibilityStatement.objects.get()
+    statement.contact_email = "redaktion@example.org"
+    statement.save()
+
+    call_command("load_demo")
+
+    assert Page.objects.get(slug="leichte-sprache").body == "<p>Unser eigener Text.</p>"
+    assert AccessibilityStatement.objects.get().contact_email == "redaktion@example.org"

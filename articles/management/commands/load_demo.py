@@ -350,7 +350,13 @@ SIGN_LANGUAGE_TEXT = (
 
 def load_accessibility():
     """The accessibility statement (partly accessible, two barriers with
-    their alternatives) and the pages in Leichte Sprache and DGS."""
+    their alternatives) and the pages in Leichte Sprache and DGS, once: a
+    statement with barriers is the editors' and stays as it is."""
+    statement = AccessibilityStatement.objects.order_by("pk").first() or (
+        AccessibilityStatement()
+    )
+    if statement.pk and statement.barriers.exists():
+        return
     Page.objects.update_or_create(
         slug="barrierefreiheit",
         defaults={"title": "Erklärung zur Barrierefreiheit", "body": STATEMENT_INTRO},
@@ -362,9 +368,6 @@ def load_accessibility():
     Page.objects.update_or_create(
         slug="gebaerdensprache",
         defaults={"title": "Gebärdensprache", "body": SIGN_LANGUAGE_TEXT},
-    )
-    statement = AccessibilityStatement.objects.order_by("pk").first() or (
-        AccessibilityStatement()
     )
     fields = {
         "status": ConformanceStatus.PARTIAL,
