@@ -19,11 +19,11 @@ from tests.factories import (
     berlin,
     make_archive,
     make_article,
+    make_author,
     make_credit,
     make_hidden_article,
     make_jpeg,
     make_municipality,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,6 @@ def essen():
 
 @pytest.fixture
 def story(essen):
-    author = make_user(first_name="Anna", last_name="Schreiber")
     return make_article(
         title="Stadt startet TikTok-Kanal",
         kicker="Essen",
@@ -66,7 +65,8 @@ def story(essen):
         alt_text="Ein Smartphone mit der TikTok-App",
         caption="Das Rathaus geht online.",
         image_credit=make_credit(creator="victor69", source="123rf.com"),
-        author=author,
+        authors=[make_author(name="Anna Schreiber")],
+        agency="dpa",
         tags=["Soziale Medien", "Bürgerservice"],
     )
 
@@ -92,7 +92,10 @@ def test_article_list_shows_teasers_with_photo_credit_tags_and_place(client, sto
         "soziale-medien",
         "buergerservice",
     }
-    assert item["autoren"] == [{"name": "Anna Schreiber"}]
+    assert item["autoren"] == [
+        {"name": "Anna Schreiber", "url": "http://testserver/autor/anna-schreiber/"}
+    ]
+    assert item["agentur"] == "dpa"
     photo = item["foto"]
     assert photo["alternativtext"] == "Ein Smartphone mit der TikTok-App"
     assert photo["bildunterschrift"] == "Das Rathaus geht online."
@@ -294,11 +297,11 @@ def test_api_costs_the_same_queries_at_any_archive_size(
     )
     middle = articles[archive_size // 2]
     budgets = {
-        LIST: 2,  # articles with place, credit, author; their tags
-        f"{LIST}?nach={middle.pk}&anzahl=100": 2,
-        f"{LIST}?gemeinde=essen&bundesland=NW&von=2020-01-01": 3,  # + the place
-        f"{LIST}?thema=open-data": 3,  # + the topic
-        f"/api/v1/artikel/{middle.slug}/": 2,
+        LIST: 3,  # articles with place and credit; their authors; their tags
+        f"{LIST}?nach={middle.pk}&anzahl=100": 3,
+        f"{LIST}?gemeinde=essen&bundesland=NW&von=2020-01-01": 4,  # + the place
+        f"{LIST}?thema=open-data": 4,  # + the topic
+        f"/api/v1/artikel/{middle.slug}/": 3,
         "/api/v1/kommunen/": 1,
         "/api/v1/themen/": 1,
     }
@@ -437,6 +440,22 @@ def test_api_answers_come_from_the_page_cache_without_queries(
     assert "list-articles" in response["xkey"].split()
     assert f"article-{story.pk}" in response["xkey"].split()
     assert f"imagecredit-{story.photo.credit_id}" in response["xkey"].split()
+
+
+def test_renamed_author_shows_at_once_in_cached_answers(
+    client, page_cache, committed, story
+):
+    author = story.byline_authors()[0]
+    urls = [LIST, f"/api/v1/artikel/{story.slug}/"]
+    for url in urls:
+        get(client, url)
+        assert is_cached(url)
+    with committed():
+        author.name = "Anna Schreiber-Koch"
+        author.save()
+    item = get(client, LIST)["artikel"][0]
+    assert item["autoren"][0]["name"] == "Anna Schreiber-Koch"
+    assert get(client, urls[1])["autoren"][0]["name"] == "Anna Schreiber-Koch"
 
 
 def test_unknown_parameters_are_answered_but_never_stored(client, page_cache, story):

@@ -111,11 +111,13 @@ def not_found(request, error):
 
 
 def articles_for_readers():
-    """Published articles with their place, credit and author, in one
-    query; with_topics() adds their tags in a second."""
+    """Published articles with their place and credit in one query, and
+    their byline's authors in a second; with_topics() adds their tags in a
+    third."""
     return (
         Article.objects.published()
-        .select_related("municipality", "photo__credit", "author")
+        .select_related("municipality", "photo__credit")
+        .with_byline()
         .defer(*Article.SEARCH_INDEX_FIELDS)
         .order_by("-published_at", "-pk")
     )
@@ -260,11 +262,12 @@ def path(name, slug):
 
 
 def shown_keys(articles):
-    """What an API item shows: the article, its municipality, photo credit
-    and tags (authors' names are shown as on the article page's JSON-LD)."""
+    """What an API item shows: the article, its municipality, photo credit,
+    tags and byline's authors."""
     keys = set()
     for article in articles:
         keys.add(page_cache.object_key(article))
+        keys |= {page_cache.object_key(a) for a in article.byline_authors()}
         if article.municipality_id:
             keys.add(f"municipality-{article.municipality_id}")
         if article.photo_id:
@@ -277,7 +280,6 @@ def shown_keys(articles):
 
 def article_item(request, article):
     """An article as the list shows it (the detail adds the body)."""
-    author = article.author.get_full_name() if article.author else ""
     return {
         "id": article.pk,
         "slug": article.slug,
@@ -290,7 +292,14 @@ def article_item(request, article):
         "geaendert_am": article.updated_at,
         "kommune": municipality_item(request, article.municipality),
         "themen": [topic_item(request, tag) for tag in article.topics],
-        "autoren": [{"name": author}] if author else [],
+        "autoren": [
+            {
+                "name": author.name,
+                "url": absolute_url(author.get_absolute_url(), request),
+            }
+            for author in article.byline_authors()
+        ],
+        "agentur": article.agency,
         "foto": photo_item(request, article),
     }
 

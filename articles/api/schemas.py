@@ -64,6 +64,7 @@ class ThemaMitAnzahl(Thema):
 
 class Autor(Schema):
     name: str
+    url: str
 
 
 class ArtikelKurz(Schema):
@@ -79,6 +80,7 @@ class ArtikelKurz(Schema):
     kommune: KommuneKurz | None
     themen: list[Thema]
     autoren: list[Autor]
+    agentur: str
     foto: Foto | None
 
 
