@@ -83,6 +83,7 @@ PHOTO_FIELDS = {"alt_text": "alt_text", "caption": "caption", "image_credit": "c
 # not merged: a new upload is always the editor's own choice).
 MERGED_FIELDS = (
     "municipality",
+    "kind",
     *Article.TEXT_FIELDS,
     "photo",
     *Article.VISIBILITY_FIELDS,

@@ -9,11 +9,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from .models import ArticleKind
 from .photos import photo_crops, photo_versions
 from .site_url import absolute_url
 
 # static/img/logo.png: the publisher logo search engines show (600×60 px).
 LOGO = ("img/logo.png", 600, 60)
+
+# The schema.org type of each kind of text; a press release stays news.
+SCHEMA_TYPES = {
+    ArticleKind.NEWS: "NewsArticle",
+    ArticleKind.PRESS_RELEASE: "NewsArticle",
+    ArticleKind.SPONSORED: "AdvertiserContentArticle",
+    ArticleKind.COMMENTARY: "OpinionNewsArticle",
+}
 
 # What json_script escapes: nothing inside the JSON can end the <script>.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -63,7 +72,9 @@ def image_objects(article, request):
 
 
 def news_article(article, request):
-    """schema.org NewsArticle for one published article, as a dict."""
+    """schema.org NewsArticle for one published article, as a dict; an
+    advertisement is an AdvertiserContentArticle, a commentary an
+    OpinionNewsArticle (SCHEMA_TYPES)."""
     url = absolute_url(article.get_absolute_url(), request)
     logo_path, logo_width, logo_height = LOGO
     publisher = {
@@ -84,7 +95,7 @@ def news_article(article, request):
         author = {"@type": "Organization", "name": settings.SITE_NAME}
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": SCHEMA_TYPES.get(article.kind, "NewsArticle"),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "headline": article.title,

@@ -14,6 +14,8 @@ urlpatterns = [
         views.MunicipalityNewsView.as_view(),
         name="municipality",
     ),
+    path("schwerpunkte/", views.DossierDirectoryView.as_view(), name="dossiers"),
+    path("schwerpunkt/<slug:slug>/", views.DossierView.as_view(), name="dossier"),
     path("archiv/", views.ArchiveView.as_view(), name="archive"),
     # Four-digit years from 1000 and months 01–12 only, so that every
     # month the URL names is a valid date range.

@@ -14,10 +14,23 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve
 
 from . import page_cache, two_factor
-from .cache_keys import article_page_keys, teaser_keys
+from .cache_keys import (
+    article_page_keys,
+    dossier_link_keys,
+    dossier_page_keys,
+    teaser_keys,
+)
 from .context_processors import site_context
 from .forms import SearchForm
-from .models import SEARCH_RESULTS_LIMIT, Article, Municipality, Page, Photo, Tag
+from .models import (
+    SEARCH_RESULTS_LIMIT,
+    Article,
+    Dossier,
+    Municipality,
+    Page,
+    Photo,
+    Tag,
+)
 from .pagination import NEWER, OLDER, KeysetPaginationMixin
 from .redirects import article_redirect, topic_redirect
 
@@ -42,6 +55,7 @@ class ArticleDetailView(DetailView):
                 raise
             return article_redirect(request, kwargs["slug"])
         self.related_articles = self.object.related()
+        self.dossiers = list(Dossier.objects.of_article(self.object))
         # The sidebar is part of the page, so its articles are part of the ETag.
         version = ",".join(
             [self.object.updated_at.isoformat()]
@@ -51,6 +65,7 @@ class ArticleDetailView(DetailView):
         page_cache.shows(
             request, *article_page_keys(self.object, self.related_articles)
         )
+        page_cache.shows(request, *dossier_link_keys(self.object, self.dossiers))
         last_modified = int(self.object.updated_at.timestamp())
         response = get_conditional_response(
             request, etag=etag, last_modified=last_modified
@@ -64,6 +79,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["related_articles"] = self.related_articles
+        context["dossiers"] = self.dossiers
         return context
 
 
@@ -239,6 +255,36 @@ class SearchView(ListView):
             *teaser_keys(context["object_list"]),
         )
         return context
+
+
+class DossierView(DetailView):
+    """A dossier ("Schwerpunkt"): its introduction and photo, then the
+    published articles editors picked, in their order, and the newest on its
+    topic. Unpublished dossiers are 404. Three queries at any size."""
+
+    template_name = "articles/dossier.html"
+    context_object_name = "dossier"
+
+    def get_queryset(self):
+        return Dossier.objects.published().select_related("photo__credit", "topic")
+
+    def get_context_data(self, **kwargs):
+        articles = self.object.member_articles()
+        page_cache.shows(self.request, *dossier_page_keys(self.object, articles))
+        return super().get_context_data(articles=articles, **kwargs)
+
+
+class DossierDirectoryView(TemplateView):
+    """All published dossiers by title, with their introductions."""
+
+    template_name = "articles/dossier_list.html"
+
+    def get_context_data(self, **kwargs):
+        dossiers = list(
+            Dossier.objects.published().only("title", "slug", "introduction")
+        )
+        page_cache.shows(self.request, page_cache.list_key("dossiers"), *dossiers)
+        return super().get_context_data(dossiers=dossiers, **kwargs)
 
 
 class PageView(DetailView):

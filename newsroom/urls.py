@@ -23,6 +23,12 @@ FEEDS = [
         feeds.TopicArticlesFeed,
         feeds.TopicArticlesAtomFeed,
     ),
+    (
+        "schwerpunkt/<slug:slug>/",
+        "dossier_",
+        feeds.DossierArticlesFeed,
+        feeds.DossierArticlesAtomFeed,
+    ),
 ]
 feed_patterns = [
     path(f"{prefix}{kind}/", feed(), name=f"{name}{kind}")

@@ -19,6 +19,8 @@ from reversion.models import Version
 from articles.models import (
     Article,
     ArticleRedirect,
+    Dossier,
+    DossierEntry,
     Municipality,
     Page,
     Tag,
@@ -268,6 +270,11 @@ BUILDERS = {
         old_slug="alt", tag=Tag.objects.create(name="Neu")
     ),
     "articles.page": lambda: Page.objects.create(title="Kontakt", slug="kontakt"),
+    "articles.dossier": lambda: Dossier.objects.create(title="KI", is_published=True),
+    "articles.dossierentry": lambda: DossierEntry.objects.create(
+        dossier=Dossier.objects.create(title="KI", is_published=True),
+        article=make_article(),
+    ),
     "articles.articleredirect": lambda: ArticleRedirect.objects.create(
         old_slug="alt", article=make_article()
     ),

@@ -27,7 +27,15 @@ from django.db import transaction
 from django.urls import URLResolver, reverse
 from reversion.models import Version
 
-from articles.models import Article, ArticleStatus, Edition, Page, Tag, TagChange
+from articles.models import (
+    Article,
+    ArticleStatus,
+    Dossier,
+    Edition,
+    Page,
+    Tag,
+    TagChange,
+)
 from articles.services import article_tags_set
 from tests.factories import (
     article_form,
@@ -59,9 +67,11 @@ def permissions(group):
 
 
 def test_redaktion_may_manage_articles_municipalities_credits_tags_and_pages():
+    models = ("article", "municipality", "imagecredit", "photo", "tag", "page")
+    models += ("dossier", "dossierentry")
     assert permissions(Group.objects.get(name="Redaktion")) == {
         f"{action}_{model}"
-        for model in ("article", "municipality", "imagecredit", "photo", "tag", "page")
+        for model in models
         for action in ("add", "change", "delete", "view")
     } | {"view_tagchange", "view_articletagging"} | {
         "add_edition",
@@ -210,6 +220,7 @@ def objects(users):
         "articles.imagecredit": saved_twice(make_credit()),
         "articles.photo": saved_twice(make_photo()),
         "articles.page": Page.objects.get(slug="impressum"),
+        "articles.dossier": Dossier.objects.create(title="Open Data", slug="open-data"),
         "articles.edition": Edition.objects.create(
             frequency="daily", period_start=date(2026, 11, 28)
         ),

@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     articles,
+    dossiers,
     newsletters,
     pages,
     photos,

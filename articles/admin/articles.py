@@ -95,6 +95,7 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
     list_display = [
         "kicker",
         "title",
+        "kind",
         "municipality",
         "status_label",
         "published_on",
@@ -105,6 +106,7 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
     list_filter = [
         StatusFilter,
         MineFilter,
+        "kind",
         "municipality",
         "municipality__federal_state",
         "tags",
@@ -129,6 +131,7 @@ class ArticleAdmin(DateCheckedAdmin, VersionedAdmin):
             {
                 "fields": [
                     "preview_link",
+                    "kind",
                     "municipality",
                     "kicker",
                     "title",

@@ -6,11 +6,13 @@ from .articles import (
     SEARCH_RESULTS_LIMIT,
     TEASER_FIELDS,
     Article,
+    ArticleKind,
     ArticleQuerySet,
     ArticleRedirect,
     ArticleStatus,
 )
 from .credits import ImageCredit
+from .dossiers import DOSSIER_TOPIC_ARTICLES, Dossier, DossierEntry, DossierQuerySet
 from .editing import EDITING_SEEN_WITHIN, EditingDraft
 from .newsletters import (
     Delivery,
@@ -30,11 +32,16 @@ __all__ = [
     "SEARCH_RESULTS_LIMIT",
     "TEASER_FIELDS",
     "Article",
+    "ArticleKind",
     "ArticleQuerySet",
     "ArticleRedirect",
     "ArticleStatus",
     "ArticleTagging",
     "Delivery",
+    "DOSSIER_TOPIC_ARTICLES",
+    "Dossier",
+    "DossierEntry",
+    "DossierQuerySet",
     "DeliveryStatus",
     "Edition",
     "EDITING_SEEN_WITHIN",

@@ -27,12 +27,14 @@ from .credits import ImageCredit
 
 class PhotoQuerySet(models.QuerySet):
     def with_published_rendition(self, name):
-        """Photos that a published article shows and that have the stored
-        rendition `name` (e.g. "renditions/2025/04/3f…-800.webp")."""
+        """Photos that a published article or dossier shows and that have
+        the stored rendition `name` (e.g. "renditions/2025/04/3f…-800.webp")."""
         if not name.startswith("renditions/") or not name.endswith((".webp", ".jpeg")):
             return self.none()
         published = apps.get_model("articles", "Article").objects.published()
-        return self.filter(articles__in=published, renditions__icontains=name)
+        dossiers = apps.get_model("articles", "Dossier").objects.published()
+        shown = Q(pk__in=published.values("photo")) | Q(pk__in=dossiers.values("photo"))
+        return self.filter(shown, renditions__icontains=name)
 
     def search(self, text):
         """Photos whose caption, alt text or credit contains every word."""
