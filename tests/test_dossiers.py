@@ -18,6 +18,7 @@ from articles.models import (
     Photo,
     Tag,
 )
+from articles.services import tag_merge
 from tests.factories import (
     HIDDEN_STATES,
     make_archive,
@@ -404,3 +405,17 @@ def test_admin_refuses_to_publish_a_dossier_whose_photo_lacks_a_credit(client):
     assert response.status_code == 200
     assert "braucht das Foto einen Bildnachweis" in response.content.decode()
     assert not Dossier.objects.exists()
+
+
+def test_dossier_follows_its_topic_into_a_merge(client):
+    make_article(title="Im alten Thema", tags=["Social Media"])
+    dossier = make_dossier(topic="Social Media")
+    target = Tag.objects.create(name="Soziale Medien")
+    tag_merge(
+        source=Tag.objects.get(name="Social Media"),
+        target=target,
+        user=make_user(),
+    )
+    dossier.refresh_from_db()
+    assert dossier.topic == target
+    assert titles_on(client, dossier) == ["Im alten Thema"]
