@@ -195,6 +195,13 @@ class ArticleAdminForm(forms.ModelForm):
         if self.restored_input and not self.is_bound:
             self.restore_input(self.restored_input)
         self.label_date_and_time()
+        if "kind" in self.fields:
+            self.fields["kind"].required = False  # see clean_kind()
+
+    def clean_kind(self):
+        # A post without the field (a form opened before it existed, a
+        # script) keeps the article's kind: news for a new one.
+        return self.cleaned_data["kind"] or self.instance.kind
 
     def clean_image(self):
         upload = self.cleaned_data["image"]
