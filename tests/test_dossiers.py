@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from articles.models import (
     DOSSIER_TOPIC_ARTICLES,
@@ -21,6 +22,7 @@ from articles.models import (
 from articles.services import tag_merge
 from tests.factories import (
     HIDDEN_STATES,
+    log_in_in_browser,
     make_archive,
     make_article,
     make_credit,
@@ -419,3 +421,33 @@ def test_dossier_follows_its_topic_into_a_merge(client):
     dossier.refresh_from_db()
     assert dossier.topic == target
     assert titles_on(client, dossier) == ["Im alten Thema"]
+
+
+@pytest.mark.browser
+def test_editor_builds_a_dossier_in_the_browser(live_site, editor, page, reader_page):
+    make_article(title="Zuerst ausgewählt", published_at=ago(30))
+    make_article(title="Danach ausgewählt", published_at=ago(1))
+    log_in_in_browser(page, live_site.url, editor)
+
+    page.goto(f"{live_site.url}{reverse('admin:articles_dossier_add')}")
+    page.get_by_label("Titel").press_sequentially("Soziale Medien in Rathäusern")
+    expect(page.get_by_label("Kurzname in der URL")).to_have_value(
+        "soziale-medien-in-rathaeusern"
+    )
+    page.get_by_label("veröffentlicht").check()
+    for row, (position, title) in enumerate([(2, "Danach"), (1, "Zuerst")]):
+        if row:
+            page.locator(".add-row a").click()
+        page.locator(f"#id_entries-{row}-position").fill(str(position))
+        page.locator(f"#entries-{row} .field-article .select2-selection").click()
+        page.locator(".select2-search__field").fill(title)
+        page.locator(".select2-results__option", has_text=title).click()
+    page.get_by_role("button", name="Sichern", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich hinzugefügt")
+
+    reader_page.goto(f"{live_site.url}/schwerpunkt/soziale-medien-in-rathaeusern/")
+    headlines = reader_page.locator("article.teaser h3").all_inner_texts()
+    assert headlines == [
+        "Musterstadt: Zuerst ausgewählt",
+        "Musterstadt: Danach ausgewählt",
+    ]
