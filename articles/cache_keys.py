@@ -82,6 +82,7 @@ def placement_keys(article):
     tag_ids = _tag_ids(article.pk)
     keys |= {list_key("tag", tag_id) for tag_id in tag_ids}
     keys |= {list_key("author", pk) for pk in _author_ids(article.pk)}
+    keys |= {list_key("dossier", pk) for pk in _picked_in(article.pk)}
     return keys | related_keys(article, tag_ids, changed=tag_ids)
 
 
@@ -90,6 +91,16 @@ def _author_ids(article_pk):
         _model("ArticleAuthor")
         .objects.filter(article=article_pk)
         .values_list("author_id", flat=True)
+    )
+
+
+def _picked_in(article_pk):
+    """The dossiers editors put the article in (those by topic follow its
+    tags' list keys)."""
+    return set(
+        _model("DossierEntry")
+        .objects.filter(article=article_pk)
+        .values_list("dossier_id", flat=True)
     )
 
 
@@ -193,6 +204,36 @@ def correction_keys(old, new):
     return {f"article-{state.article_id}" for state in (old, new) if state}
 
 
+def dossier_keys(old, new):
+    """A dossier changed: its page and feed, the directory, and the pages of
+    the articles that link to it (picked by hand, or tagged with its topic)."""
+    keys = {list_key("dossiers")}
+    for state in (old, new):
+        if state is None:
+            continue
+        keys.add(object_key(state))
+        if state.topic_id:
+            keys.add(list_key("dossiers-tag", state.topic_id))
+    pk = (new or old).pk
+    picked = _model("DossierEntry").objects.filter(dossier=pk)
+    keys |= {
+        list_key("dossiers-article", article_pk)
+        for article_pk in picked.values_list("article_id", flat=True)
+    }
+    return keys
+
+
+def dossier_entry_keys(old, new):
+    """An article was put into a dossier, moved or taken out: the dossier's
+    page and feed, and the article's page (its link to the dossier)."""
+    keys = set()
+    for state in (old, new):
+        if state is not None:
+            keys.add(list_key("dossier", state.dossier_id))
+            keys.add(list_key("dossiers-article", state.article_id))
+    return keys
+
+
 def no_keys(old, new):
     """A row readers reach only through redirects, which are never cached."""
     return set()
@@ -218,6 +259,28 @@ def photo_page_keys(article):
     keys = {f"photo-{article.photo_id}"}
     if article.photo.credit_id:
         keys.add(f"imagecredit-{article.photo.credit_id}")
+    return keys
+
+
+def dossier_page_keys(dossier, articles):
+    """A dossier's page: the dossier with its photo and credit, the articles
+    picked for it (list-dossier) and on its topic (list-tag), and the
+    articles it shows."""
+    keys = {object_key(dossier), list_key("dossier", dossier.pk)}
+    if dossier.topic_id:
+        keys |= {list_key("tag", dossier.topic_id), f"tag-{dossier.topic_id}"}
+    if dossier.photo_id:
+        keys |= photo_page_keys(dossier)
+    return keys | teaser_keys(articles)
+
+
+def dossier_link_keys(article, dossiers):
+    """What an article page's links to its dossiers depend on: the dossiers
+    shown, and any dossier that picks the article or has one of its tags as
+    its topic (see dossier_keys())."""
+    keys = {object_key(dossier) for dossier in dossiers}
+    keys.add(list_key("dossiers-article", article.pk))
+    keys |= {list_key("dossiers-tag", tag.pk) for tag in article.tags.all()}
     return keys
 
 

@@ -1,5 +1,5 @@
 """RSS 2.0 and Atom feeds: all news, one municipality's, one federal
-state's, one topic's, one author's.
+state's, one topic's, one author's, one dossier's.
 
 Each feed costs a fixed number of queries: the feed's object (if any), the
 latest articles with their photo, and their tags and bylines in one
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import page_cache
-from .models import Article, Author, Municipality, State, Tag
+from .models import Article, Author, Dossier, Municipality, State, Tag
 from .redirects import topic_redirect
 from .site_url import SiteRequest, absolute_url
 from .text import xml_text
@@ -101,7 +101,12 @@ class LatestArticlesFeed(Feed):
         return {"page_cache_keys": [page_cache.object_key(row) for row in shown]}
 
     def item_title(self, item):
-        return self.plain_text(f"{item.kicker}: {item.title}")
+        # The label ("Anzeige: …") leads the title: feed readers show no
+        # categories in their lists, and an advertisement must be seen as one.
+        title = f"{item.kicker}: {item.title}"
+        if item.label:
+            title = f"{item.label}: {title}"
+        return self.plain_text(title)
 
     def item_description(self, item):
         return escape(item.lead)
@@ -125,7 +130,8 @@ class LatestArticlesFeed(Feed):
         return item.modified_for_readers
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        labels = [str(item.label)] if item.label else []
+        return labels + [tag.name for tag in item.tags.all()]
 
     def item_enclosure_url(self, item):
         # The widest JPEG rendition: readers never get the original.
@@ -260,4 +266,37 @@ class AuthorArticlesFeed(NewsAboutFeed):
 
 
 class AuthorArticlesAtomFeed(AuthorArticlesFeed):
+    feed_type = Atom1Feed
+
+
+class DossierArticlesFeed(NewsAboutFeed):
+    """A published dossier's articles, picked by hand or on its topic,
+    newest first; an unknown or unpublished dossier is a 404."""
+
+    title_text = gettext_lazy("%(site)s: Schwerpunkt %(name)s")
+    description_text = gettext_lazy("Die neuesten Meldungen im Schwerpunkt %(name)s.")
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Dossier.objects.published(), slug=slug)
+
+    def title(self, obj):
+        return self.title_text % {
+            "site": settings.SITE_NAME,
+            "name": self.plain_text(obj.title),
+        }
+
+    def description(self, obj):
+        return self.description_text % {"name": self.plain_text(obj.title)}
+
+    def articles(self, obj):
+        return obj.feed_articles()
+
+    def list_keys(self, obj):
+        keys = [page_cache.object_key(obj), page_cache.list_key("dossier", obj.pk)]
+        if obj.topic_id:
+            keys.append(page_cache.list_key("tag", obj.topic_id))
+        return keys
+
+
+class DossierArticlesAtomFeed(DossierArticlesFeed):
     feed_type = Atom1Feed

@@ -116,6 +116,7 @@ PHOTO_FIELDS = {"alt_text": "alt_text", "caption": "caption", "image_credit": "c
 # not merged: a new upload is always the editor's own choice).
 MERGED_FIELDS = (
     "municipality",
+    "kind",
     *Article.TEXT_FIELDS,
     "photo",
     *Article.VISIBILITY_FIELDS,
@@ -268,6 +269,13 @@ class ArticleAdminForm(forms.ModelForm):
         if self.restored_input and not self.is_bound:
             self.restore_input(self.restored_input)
         self.label_date_and_time()
+        if "kind" in self.fields:
+            self.fields["kind"].required = False  # see clean_kind()
+
+    def clean_kind(self):
+        # A post without the field (a form opened before it existed, a
+        # script) keeps the article's kind: news for a new one.
+        return self.cleaned_data["kind"] or self.instance.kind
 
     def clean_image(self):
         upload = self.cleaned_data["image"]

@@ -23,6 +23,7 @@ from .models import (
     ArticleAuthor,
     ArticleStatus,
     Correction,
+    Dossier,
     EditingDraft,
     Tag,
     TagChange,
@@ -363,8 +364,9 @@ def tag_rename(*, tag, name):
 @transaction.atomic
 def tag_merge(*, source, target, user):
     """Merge `source` into `target`: every article of the source gets the
-    target (none loses a tag), each change is logged, the source is deleted
-    and its topic URL (and any URL that led to it) redirects to the target.
+    target (none loses a tag), each change is logged, dossiers on the source
+    topic move to the target, the source is deleted and its topic URL (and
+    any URL that led to it) redirects to the target.
     Returns the number of articles that carried the source."""
     if source.pk == target.pk:
         raise ValueError("A tag cannot be merged into itself.")
@@ -398,6 +400,11 @@ def tag_merge(*, source, target, user):
         keys |= tagging_keys(None, link)
     page_cache.changed(keys, cause=f"tag {source.pk} merged into {target.pk}")
     TagRedirect.objects.filter(tag=source).update(tag=target)
+    # A dossier on the source topic keeps its articles under the target
+    # (saved one by one: few rows, and each save invalidates its pages).
+    for dossier in Dossier.objects.filter(topic=source):
+        dossier.topic = target
+        dossier.save(update_fields=["topic", "updated_at"])
     old_slug = source.slug
     source.delete()
     _tag_redirect(old_slug=old_slug, tag=target)

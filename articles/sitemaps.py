@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import page_cache
-from .models import Article, Municipality, Tag, TaggedArticle
+from .models import Article, ArticleKind, Municipality, Tag, TaggedArticle
 from .site_url import SiteSitemap, absolute_url
 
 NEWS_WINDOW = timedelta(days=2)  # Google News reads articles of the last two days
@@ -113,7 +113,8 @@ class TopicSitemap(NewsListSitemap):
 
 
 class NewsSitemap(SiteSitemap, Sitemap):
-    """Google News: articles published in the last two days, newest first.
+    """Google News: articles published in the last two days, newest first,
+    without advertisements (paid content is not news to Google News).
     The template `sitemaps/news.xml` adds the news:news elements."""
 
     limit = NEWS_LIMIT
@@ -123,6 +124,7 @@ class NewsSitemap(SiteSitemap, Sitemap):
         return (
             Article.objects.published()
             .filter(published_at__gte=since)
+            .exclude(kind=ArticleKind.SPONSORED)
             .only("slug", "kicker", "title", "published_at", "updated_at")
             .order_by("-published_at", "-pk")[:NEWS_LIMIT]
         )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from .models import ArticleKind
 from .photos import photo_crops, photo_versions
 from .site_url import absolute_url
 
@@ -17,6 +18,14 @@ LOGO = ("img/logo.png", 600, 60)
 # static/img/share-default.png: what sharing and search show for a page or an
 # article without a photo (OpenGraph's 1200 × 630).
 DEFAULT_IMAGE = ("img/share-default.png", 1200, 630)
+
+# The schema.org type of each kind of text; a press release stays news.
+SCHEMA_TYPES = {
+    ArticleKind.NEWS: "NewsArticle",
+    ArticleKind.PRESS_RELEASE: "NewsArticle",
+    ArticleKind.SPONSORED: "AdvertiserContentArticle",
+    ArticleKind.COMMENTARY: "OpinionNewsArticle",
+}
 
 # What json_script escapes: nothing inside the JSON can end the <script>.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -83,7 +92,9 @@ def authors(article, request):
 
 
 def news_article(article, request):
-    """schema.org NewsArticle for one published article, as a dict."""
+    """schema.org NewsArticle for one published article, as a dict; an
+    advertisement is an AdvertiserContentArticle, a commentary an
+    OpinionNewsArticle (SCHEMA_TYPES)."""
     url = absolute_url(article.get_absolute_url(), request)
     logo_path, logo_width, logo_height = LOGO
     publisher = {
@@ -99,7 +110,7 @@ def news_article(article, request):
     }
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": SCHEMA_TYPES.get(article.kind, "NewsArticle"),
         # The page, with its place in the site: Start → municipality or
         # topic → article.
         "mainEntityOfPage": {

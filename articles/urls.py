@@ -16,6 +16,8 @@ urlpatterns = [
         name="municipality",
     ),
     path("land/<slug:slug>/", views.StateNewsView.as_view(), name="state"),
+    path("schwerpunkte/", views.DossierDirectoryView.as_view(), name="dossiers"),
+    path("schwerpunkt/<slug:slug>/", views.DossierView.as_view(), name="dossier"),
     path("archiv/", views.ArchiveView.as_view(), name="archive"),
     # Four-digit years from 1000 and months 01–12 only, so that every
     # month the URL names is a valid date range.

@@ -22,7 +22,13 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve
 
 from . import page_cache, two_factor
-from .cache_keys import article_page_keys, photo_page_keys, teaser_keys
+from .cache_keys import (
+    article_page_keys,
+    dossier_link_keys,
+    dossier_page_keys,
+    photo_page_keys,
+    teaser_keys,
+)
 from .context_processors import site_context
 from .forms import MastodonShareForm, SearchForm
 from .models import (
@@ -32,6 +38,7 @@ from .models import (
     Article,
     ArticleAttachment,
     Author,
+    Dossier,
     Municipality,
     Page,
     Photo,
@@ -66,13 +73,15 @@ class ArticleDetailView(DetailView):
                 raise
             return article_redirect(request, kwargs["slug"])
         self.related_articles = self.object.related()
+        self.dossiers = list(Dossier.objects.of_article(self.object))
         # The sidebar is part of the page, so its articles are part of the
-        # ETag; so are the byline's authors, the correction notes and the
-        # links and downloads, which change without the article (and count
-        # for Last-Modified).
+        # ETag; so are the byline's authors, the correction notes, the links
+        # and downloads and the dossiers linked, which change without the
+        # article (and count for Last-Modified).
         shown = [byline.author for byline in self.object.bylines.all()]
         shown += list(self.object.corrections.all())
         shown += list(self.object.attachments.all())
+        shown += self.dossiers
         version = ",".join(
             [self.object.updated_at.isoformat()]
             + [str(item.pk) for item in self.related_articles]
@@ -82,6 +91,7 @@ class ArticleDetailView(DetailView):
         page_cache.shows(
             request, *article_page_keys(self.object, self.related_articles)
         )
+        page_cache.shows(request, *dossier_link_keys(self.object, self.dossiers))
         changed = max(row.updated_at for row in [self.object, *shown])
         last_modified = int(changed.timestamp())
         response = get_conditional_response(
@@ -96,6 +106,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["related_articles"] = self.related_articles
+        context["dossiers"] = self.dossiers
         return context
 
 
@@ -335,6 +346,36 @@ class SearchView(ListView):
             *teaser_keys(context["object_list"]),
         )
         return context
+
+
+class DossierView(DetailView):
+    """A dossier ("Schwerpunkt"): its introduction and photo, then the
+    published articles editors picked, in their order, and the newest on its
+    topic. Unpublished dossiers are 404. Three queries at any size."""
+
+    template_name = "articles/dossier.html"
+    context_object_name = "dossier"
+
+    def get_queryset(self):
+        return Dossier.objects.published().select_related("photo__credit", "topic")
+
+    def get_context_data(self, **kwargs):
+        articles = self.object.member_articles()
+        page_cache.shows(self.request, *dossier_page_keys(self.object, articles))
+        return super().get_context_data(articles=articles, **kwargs)
+
+
+class DossierDirectoryView(TemplateView):
+    """All published dossiers by title, with their introductions."""
+
+    template_name = "articles/dossier_list.html"
+
+    def get_context_data(self, **kwargs):
+        dossiers = list(
+            Dossier.objects.published().only("title", "slug", "introduction")
+        )
+        page_cache.shows(self.request, page_cache.list_key("dossiers"), *dossiers)
+        return super().get_context_data(dossiers=dossiers, **kwargs)
 
 
 class PageView(DetailView):

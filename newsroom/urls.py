@@ -35,6 +35,12 @@ FEEDS = [
         feeds.AuthorArticlesFeed,
         feeds.AuthorArticlesAtomFeed,
     ),
+    (
+        "schwerpunkt/<slug:slug>/",
+        "dossier_",
+        feeds.DossierArticlesFeed,
+        feeds.DossierArticlesAtomFeed,
+    ),
 ]
 feed_patterns = [
     path(f"{prefix}{kind}/", feed(), name=f"{name}{kind}")

@@ -8,7 +8,9 @@ from articles.models import (
     AccessibilityStatement,
     Article,
     ArticleAuthor,
+    ArticleKind,
     Author,
+    Dossier,
     ImageCredit,
     Municipality,
     Page,
@@ -22,7 +24,7 @@ def test_demo_content_loads_the_reference_stories_once(client):
     call_command("load_demo")
     call_command("load_demo")
 
-    assert Article.objects.published().count() == 16
+    assert Article.objects.published().count() == 18  # with a press release, a comment
     assert Municipality.objects.count() == 13
     assert ImageCredit.objects.count() == 1
     assert Tag.objects.count() > 5
@@ -32,6 +34,13 @@ def test_demo_content_loads_the_reference_stories_once(client):
     assert str(essen.photo.credit) == "victor69/123rf.com"
     nolis = Article.objects.get(kicker="Nolis")
     assert nolis.municipality is None
+    assert nolis.kind == ArticleKind.SPONSORED
+    assert 'rel="sponsored noopener noreferrer"' in nolis.body
+    kinds = set(Article.objects.values_list("kind", flat=True))
+    assert kinds == set(ArticleKind.values)
+    dossier = Dossier.objects.published().get()
+    assert dossier.photo.alt_text and str(dossier.photo.credit) == "victor69/123rf.com"
+    assert list(dossier.articles.all()[:1]) == [essen]
 
 
 def test_demo_essen_page_has_fifteen_related_teasers(client, demo_site):

@@ -19,6 +19,8 @@ from django.utils import timezone
 from articles.models import (
     Article,
     ArticleStatus,
+    Dossier,
+    DossierEntry,
     ImageCredit,
     Municipality,
     Page,
@@ -305,6 +307,15 @@ def write_through_orm(photo_article):
             published_at=now - timedelta(minutes=number),
         )
         article.tags.add(payload)
+        dossier = Dossier.objects.create(
+            title=payload,
+            slug=f"schwerpunkt-{number}",
+            introduction=payload,
+            photo=photo,
+            topic=article.tags.get(),
+            is_published=True,
+        )
+        DossierEntry.objects.create(dossier=dossier, article=article)
 
 
 @pytest.fixture
@@ -491,6 +502,20 @@ def read_everything(reader):
             feed_url = reverse(f"feeds:topic_{kind}", kwargs={"slug": tag.slug})
             title, _items = getattr(reader, kind)(feed_url)
             if in_xml(tag.name) not in normalize(title):
+                reader.missing.append((feed_url, "feed title"))
+
+    reader.page(reverse("articles:dossiers"))
+    for dossier in Dossier.objects.select_related("photo__credit"):
+        url = dossier.get_absolute_url()
+        finder = reader.page(url)
+        reader.expect_text(
+            finder, url, dossier.title, dossier.photo.credit.creator,
+            *[a.title for a in finder.response.context["articles"]],
+        )  # fmt: skip
+        for kind in ("rss", "atom"):
+            feed_url = reverse(f"feeds:dossier_{kind}", kwargs={"slug": dossier.slug})
+            title, _items = getattr(reader, kind)(feed_url)
+            if in_xml(dossier.title) not in normalize(title):
                 reader.missing.append((feed_url, "feed title"))
 
     for payload in PAYLOADS:  # the query string is hostile input too

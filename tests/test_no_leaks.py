@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 from django.urls import reverse
 
-from articles.models import ArticleStatus
+from articles.models import ArticleStatus, Dossier, DossierEntry, Tag
 from tests.factories import (
     HIDDEN_STATES,
     berlin,
@@ -125,6 +125,15 @@ def site():
             tags=["Digitales Rathaus", marker("tag", "name")],
             published_at=HIDDEN_MONTH,
         )
+    # A dossier that picks every hidden article and has their shared topic.
+    dossier = Dossier.objects.create(
+        title="Schwerpunkt Rathaus",
+        slug="schwerpunkt-rathaus",
+        is_published=True,
+        topic=Tag.objects.get(name="Digitales Rathaus"),
+    )
+    for position, article in enumerate(hidden.values()):
+        DossierEntry.objects.create(dossier=dossier, article=article, position=position)
     secrets = {
         HIDDEN_MONTH_URL,
         marker("credit", "creator"),
@@ -158,6 +167,8 @@ def reader_urls(public, hidden, hidden_place, secrets):
         reverse("feeds:atom"),
         reverse("articles:municipalities"),
         reverse("articles:archive"),
+        reverse("articles:dossiers"),
+        reverse("articles:dossier", kwargs={"slug": "schwerpunkt-rathaus"}),
         HIDDEN_MONTH_URL,
         reverse("articles:topic", kwargs={"slug": tag_slug}),
         reverse("articles:topic", kwargs={"slug": "digitales-rathaus"}),
@@ -170,6 +181,7 @@ def reader_urls(public, hidden, hidden_place, secrets):
         ("topic", "digitales-rathaus"),
         ("municipality", hidden_place.slug),
         ("municipality", public[0].municipality.slug),
+        ("dossier", "schwerpunkt-rathaus"),
     ]:
         for feed in ("rss", "atom"):
             urls.append(reverse(f"feeds:{kind}_{feed}", kwargs={"slug": slug}))

@@ -24,6 +24,8 @@ from articles.models import (
     ArticleAuthor,
     ArticleRedirect,
     Correction,
+    Dossier,
+    DossierEntry,
     Municipality,
     Page,
     Tag,
@@ -112,11 +114,11 @@ def test_renamed_municipality_renders_its_pages_afresh(
     with committed():
         Municipality.objects.filter(name="Essen").get().save()  # e.g. a rename
 
-    # rendered again: the page's five queries (and, once a second per
+    # rendered again: the page's seven queries (and, once a second per
     # process, the next scheduled change when the store does not know it)
     with CaptureQueriesContext(connection) as queries:
         html(client, article.get_absolute_url())
-    assert 5 <= len(queries) <= 6
+    assert 7 <= len(queries) <= 8
 
 
 def test_changed_credit_shows_on_the_article_page(committed, client, story):
@@ -279,6 +281,11 @@ BUILDERS = {
         statement=AccessibilityStatement.objects.get(),
         description="Videos ohne Audiodeskription.",
         alternative="Eine Textfassung auf Anfrage.",
+    ),
+    "articles.dossier": lambda: Dossier.objects.create(title="KI", is_published=True),
+    "articles.dossierentry": lambda: DossierEntry.objects.create(
+        dossier=Dossier.objects.create(title="KI", is_published=True),
+        article=make_article(),
     ),
     "articles.articleredirect": lambda: ArticleRedirect.objects.create(
         old_slug="alt", article=make_article()

@@ -32,6 +32,7 @@ from articles.models import (
     Article,
     ArticleStatus,
     Correction,
+    Dossier,
     Edition,
     Page,
     Tag,
@@ -81,6 +82,8 @@ def test_redaktion_may_manage_articles_municipalities_credits_tags_and_pages():
             "page",
             "accessibilitystatement",
             "accessibilitybarrier",
+            "dossier",
+            "dossierentry",
         )
         for action in ("add", "change", "delete", "view")
     } | {"view_tagchange", "view_articletagging"} | {
@@ -239,6 +242,7 @@ def objects(users):
             article=draft, text="Richtig ist: im April."
         ),
         "articles.accessibilitystatement": AccessibilityStatement.objects.get(),
+        "articles.dossier": Dossier.objects.create(title="Open Data", slug="open-data"),
         "articles.edition": Edition.objects.create(
             frequency="daily", period_start=date(2026, 11, 28)
         ),

@@ -133,7 +133,7 @@ def test_hidden_article_answers_404(client, state):
 
 
 @pytest.mark.parametrize("archive_size", [20, 200])
-def test_article_page_costs_six_queries_at_any_size(
+def test_article_page_costs_seven_queries_at_any_size(
     client, django_assert_num_queries, archive_size
 ):
     place = make_municipality()
@@ -149,8 +149,9 @@ def test_article_page_costs_six_queries_at_any_size(
     article.corrections.create(text="Richtig ist: im April.")
     make_archive(archive_size, municipality=place, tags=["Open Data"])
     # the article with municipality and credit, its tags, its links and
-    # downloads, its byline's authors, its correction notes, the sidebar
-    with django_assert_num_queries(6):
+    # downloads, its byline's authors, its correction notes, the sidebar,
+    # its dossiers
+    with django_assert_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["related_articles"]) == 15
@@ -575,7 +576,8 @@ def test_reader_on_a_desktop_opens_the_essen_article_from_home(
     caption = article.locator("figcaption").inner_text()
     assert "Bildquelle: victor69/123rf.com" in caption
     assert "@essen_ruhr" in article.locator(".body").inner_text()
-    assert page.get_by_role("link", name="Soziale Medien").is_visible()
+    assert page.get_by_role("link", name="Soziale Medien", exact=True).is_visible()
+    assert page.get_by_role("link", name="Soziale Medien in Rathäusern").is_visible()
     sidebar = page.get_by_role("complementary")
     assert sidebar.locator("article.teaser").count() == 15
     more = sidebar.get_by_role("link", name="mehr... Digitales Rathaus ist eröffnet")

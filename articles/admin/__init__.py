@@ -3,6 +3,7 @@
 from . import (  # noqa: F401
     articles,
     authors,
+    dossiers,
     newsletters,
     pages,
     photos,

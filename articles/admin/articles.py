@@ -110,6 +110,7 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
     list_display = [
         "kicker",
         "title",
+        "kind",
         "municipality",
         "status_label",
         "published_on",
@@ -120,6 +121,7 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
     list_filter = [
         StatusFilter,
         MineFilter,
+        "kind",
         "municipality",
         "municipality__federal_state",
         "tags",
@@ -147,6 +149,7 @@ class ArticleAdmin(UploadProgressAdmin, DateCheckedAdmin, VersionedAdmin):
             {
                 "fields": [
                     "preview_link",
+                    "kind",
                     "municipality",
                     "kicker",
                     "title",

@@ -285,6 +285,7 @@ def article_item(request, article):
         "slug": article.slug,
         "dachzeile": article.kicker,
         "titel": article.title,
+        "art": article.get_kind_display(),
         "vorspann": article.lead,
         "url": absolute_url(path("articles:detail", article.slug), request),
         "api_url": absolute_url(path("api:article_detail", article.slug), request),

@@ -72,6 +72,7 @@ class ArtikelKurz(Schema):
     slug: str
     dachzeile: str
     titel: str
+    art: str  # the kind of text: "Meldung", "Anzeige", …
     vorspann: str
     url: str
     api_url: str

@@ -30,7 +30,7 @@ def grant_attachment_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0022_federal_state_search'),
+        ('articles', '0023_labels_dossiers'),
     ]
 
     operations = [

@@ -6,6 +6,7 @@ from .articles import (
     SEARCH_RESULTS_LIMIT,
     TEASER_FIELDS,
     Article,
+    ArticleKind,
     ArticleQuerySet,
     ArticleRedirect,
     ArticleStatus,
@@ -13,6 +14,7 @@ from .articles import (
 from .attachments import ArticleAttachment
 from .authors import ArticleAuthor, Author, AuthorQuerySet, Correction
 from .credits import ImageCredit
+from .dossiers import DOSSIER_TOPIC_ARTICLES, Dossier, DossierEntry, DossierQuerySet
 from .editing import EDITING_SEEN_WITHIN, EditingDraft
 from .newsletters import (
     Delivery,
@@ -42,6 +44,7 @@ __all__ = [
     "TEASER_FIELDS",
     "Article",
     "ArticleAttachment",
+    "ArticleKind",
     "ArticleQuerySet",
     "ArticleRedirect",
     "ArticleStatus",
@@ -58,6 +61,10 @@ __all__ = [
     "SIGN_LANGUAGE_SLUG",
     "STATEMENT_PAGE_SLUG",
     "Delivery",
+    "DOSSIER_TOPIC_ARTICLES",
+    "Dossier",
+    "DossierEntry",
+    "DossierQuerySet",
     "DeliveryStatus",
     "Edition",
     "EDITING_SEEN_WITHIN",

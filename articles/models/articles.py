@@ -44,6 +44,15 @@ class ArticleStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archiviert")
 
 
+class ArticleKind(models.TextChoices):
+    """What kind of text it is; readers see every kind but the news labelled."""
+
+    NEWS = "news", _("Meldung")
+    PRESS_RELEASE = "press_release", _("Pressemitteilung")
+    SPONSORED = "sponsored", _("Anzeige")
+    COMMENTARY = "commentary", _("Kommentar")
+
+
 def tagged_articles():
     """The model behind Article.tags, looked up late: models/tagging.py
     defines it and imports this module."""
@@ -54,7 +63,7 @@ def tagged_articles():
 RELATED_CANDIDATES_PER_TAG = 100
 
 
-TEASER_FIELDS = ("kicker", "title", "slug", "lead", "published_at")
+TEASER_FIELDS = ("kicker", "title", "slug", "lead", "published_at", "kind")
 # Search considers only this many of the newest matches (see search()).
 SEARCH_RESULTS_LIMIT = 500
 
@@ -409,6 +418,16 @@ class Article(models.Model):
         ),
     )
     body = models.TextField(_("Text"), blank=True)
+    kind = models.CharField(
+        _("Art"),
+        max_length=20,
+        choices=ArticleKind,
+        default=ArticleKind.NEWS,
+        help_text=_(
+            "Alles außer „Meldung“ steht als Kennzeichnung über dem Text und "
+            "jedem Teaser; Links in einer Anzeige gelten als gesponsert."
+        ),
+    )
     municipality = models.ForeignKey(
         Municipality,
         models.PROTECT,
@@ -587,7 +606,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.fill_defaults()
-        self.body = clean_body(self.body)
+        self.body = clean_body(self.body, sponsored=self.is_sponsored)
         super().save(*args, **kwargs)
         self.keep_former_slug()
 
@@ -704,6 +723,17 @@ class Article(models.Model):
             and self.is_published_at_past(now)
             and (self.unpublish_at is None or self.unpublish_at > now)
         )
+
+    @property
+    def is_sponsored(self):
+        """Paid for by someone else: labelled "Anzeige", links rel=sponsored,
+        never in the Google News sitemap."""
+        return self.kind == ArticleKind.SPONSORED
+
+    @property
+    def label(self):
+        """The label readers see above the text ("Anzeige"), or "" for news."""
+        return "" if self.kind == ArticleKind.NEWS else self.get_kind_display()
 
     @property
     def is_scheduled(self):

@@ -27,14 +27,19 @@ from .credits import ImageCredit
 
 class PhotoQuerySet(models.QuerySet):
     def with_published_rendition(self, name):
-        """Photos that a published article, or the page of an author with
-        published articles, shows and that have the stored rendition `name`
-        (e.g. "renditions/2025/04/3f…-800.webp")."""
+        """Photos that a published article or dossier, or the page of an
+        author with published articles, shows and that have the stored
+        rendition `name` (e.g. "renditions/2025/04/3f…-800.webp")."""
         if not name.startswith("renditions/") or not name.endswith((".webp", ".jpeg")):
             return self.none()
         published = apps.get_model("articles", "Article").objects.published()
         authors = apps.get_model("articles", "Author").objects.with_published_news()
-        shown = Q(articles__in=published) | Q(authors__in=authors)
+        dossiers = apps.get_model("articles", "Dossier").objects.published()
+        shown = (
+            Q(articles__in=published)
+            | Q(authors__in=authors)
+            | Q(pk__in=dossiers.values("photo"))
+        )
         return self.filter(shown, renditions__icontains=name)
 
     def search(self, text):

@@ -15,10 +15,13 @@ from articles.models import (
     Article,
     ArticleAttachment,
     ArticleAuthor,
+    ArticleKind,
     ArticleStatus,
     Author,
     ConformanceStatus,
     Correction,
+    Dossier,
+    DossierEntry,
     FederalState,
     ImageCredit,
     Municipality,
@@ -26,6 +29,7 @@ from articles.models import (
     Page,
     Photo,
     ReviewMethod,
+    Tag,
 )
 from articles.text import german_slugify
 
@@ -389,6 +393,112 @@ def load_accessibility():
         )
 
 
+PRESS_RELEASE_BODY = """
+<p>Die Stadt Bonn lädt Bürgerinnen und Bürger ein, den neuen Chatbot auf
+<a href="https://www.bonn.de/">bonn.de</a> auszuprobieren und Rückmeldungen zu
+geben. Fragen zu Terminen, Gebühren und Zuständigkeiten beantwortet er rund um
+die Uhr.</p>
+"""
+
+COMMENTARY_BODY = """
+<p>Eine Stadtverwaltung auf TikTok? Das klingt zunächst nach Anbiederung. Doch
+wer junge Menschen erreichen will, muss dorthin, wo sie sich informieren. Wenig
+Tanz, viel Information und Antworten auf echte Fragen: So kann es gelingen.</p>
+"""
+
+SPONSORED_BODY = """
+<p>Mit dem NOLIS | Formular-Editor richten Kommunen eine Online-Anmeldung für
+Wahlhelfer ein, ohne zu programmieren. Mehr dazu auf
+<a href="https://www.nolis.de/">nolis.de</a>.</p>
+"""
+
+# The demo dossier: Essen's TikTok story picked first, then the topic's news.
+DOSSIER_INTRODUCTION = (
+    "Immer mehr Städte, Kreise und Gemeinden informieren auf Facebook, "
+    "Instagram und TikTok. Wie Rathäuser soziale Medien nutzen, was sie damit "
+    "erreichen und wo die Grenzen liegen: unsere Beiträge zum Thema."
+)
+
+
+def load_labels_and_dossier(essen, places, credit):
+    """Label the vendor story as an advertisement, add a press release and
+    a commentary, and the dossier "Soziale Medien in Rathäusern" with the
+    Essen TikTok story picked by hand and the topic's newest news; returns
+    the number of articles created."""
+    vendor = Article.objects.filter(slug="nolis-wahlhelfer-finden-leicht-gemacht")
+    vendor = vendor.first()
+    if vendor is not None and vendor.kind != ArticleKind.SPONSORED:
+        vendor.kind = ArticleKind.SPONSORED
+        vendor.body = SPONSORED_BODY
+        vendor.save()  # cleans the body: its links become rel="sponsored"
+    created = 0
+    extra = [
+        (
+            "bonn-pressemitteilung-chatbot-beantwortet-fragen-rund-um-die-uhr",
+            {
+                "municipality": places["Bonn"],
+                "kind": ArticleKind.PRESS_RELEASE,
+                "title": "Chatbot beantwortet Fragen rund um die Uhr",
+                "lead": "Die Bundesstadt Bonn bittet um Rückmeldungen zu ihrem "
+                "KI-Chatbot auf bonn.de.",
+                "body": PRESS_RELEASE_BODY,
+                "published_at": datetime(2025, 2, 4, 11, 0, tzinfo=BERLIN),
+            },
+            ["Künstliche Intelligenz", "Website"],
+        ),
+        (
+            "kommentar-warum-tiktok-ins-rathaus-gehoert",
+            {
+                "kicker": "TikTok im Rathaus",
+                "kind": ArticleKind.COMMENTARY,
+                "title": "Warum TikTok ins Rathaus gehört",
+                "lead": "Verwaltungen müssen dort informieren, wo junge Menschen "
+                "sind – auch wenn es ungewohnt ist.",
+                "body": COMMENTARY_BODY,
+                "published_at": datetime(2025, 4, 8, 18, 0, tzinfo=BERLIN),
+            },
+            ["Soziale Medien", "Bürgerkommunikation"],
+        ),
+    ]
+    for slug, fields, tags in extra:
+        article, was_created = Article.objects.get_or_create(
+            slug=slug, defaults=fields | {"status": ArticleStatus.PUBLISHED}
+        )
+        if was_created:
+            article.tags.set(tags)
+            created += 1
+
+    topic = Tag.objects.filter(name="Soziale Medien").first()
+    dossier, was_created = Dossier.objects.get_or_create(
+        slug="soziale-medien-in-rathaeusern",
+        defaults={
+            "title": "Soziale Medien in Rathäusern",
+            "introduction": DOSSIER_INTRODUCTION,
+            "topic": topic,
+            "is_published": True,
+        },
+    )
+    if was_created:
+        dossier.photo = Photo.objects.create(
+            image=demo_photo(),
+            alt_text="Ein Smartphone mit einem roten Abspielknopf auf dem Bildschirm.",
+            caption="Rathäuser erreichen junge Menschen mit kurzen Videos.",
+            credit=credit,
+            focal_x=0.5,
+            focal_y=0.45,
+        )
+        dossier.save()
+        picks = [
+            essen,
+            Article.objects.get(slug="kommentar-warum-tiktok-ins-rathaus-gehoert"),
+        ]
+        for position, article in enumerate(picks, start=1):
+            DossierEntry.objects.get_or_create(
+                dossier=dossier, article=article, defaults={"position": position}
+            )
+    return created
+
+
 class Command(BaseCommand):
     help = "Loads the demo articles from the reference page; safe to run again."
 
@@ -465,6 +575,7 @@ class Command(BaseCommand):
                 created += 1
         self.load_bylines_and_corrections(credit)
         load_accessibility()
+        created += load_labels_and_dossier(essen, places, credit)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {created} articles created, "
