@@ -482,6 +482,7 @@ def download_file(request, path):
     else:
         response["Cache-Control"] = DOWNLOAD_CACHE_CONTROL
         response[settings.PAGE_CACHE_KEY_HEADER] = f"article-{download.article_id}"
+    return response
 
 
 # The longest text (the article's headline) the share page passes on.

@@ -110,15 +110,16 @@ def test_box_follows_the_editors_order_and_is_absent_without_entries(client):
 
 
 @pytest.mark.django_db
-def test_article_page_with_links_and_downloads_costs_four_queries(
+def test_article_page_with_links_and_downloads_costs_the_same_queries(
     client, django_assert_num_queries
 ):
     article = make_article()
     make_download(article)
     make_link(article)
     make_link(article, title="Noch ein Link")
-    # article, tags, links and downloads, sidebar
-    with django_assert_num_queries(4):
+    # article, tags, links and downloads, byline, corrections, sidebar,
+    # dossiers: as without them (tests/test_reader_pages.py)
+    with django_assert_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert len(box_links(response)) == 3
 
