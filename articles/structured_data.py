@@ -183,25 +183,27 @@ def breadcrumbs(article, request):
     }
 
 
+def share_image(photo, request):
+    """A library photo for sharing as {url, width, height, alt}: OpenGraph's
+    1200 × 630 crop, or its widest size; the site's default without one."""
+    versions = (photo_crops(photo, ("og",)) or photo_versions(photo)) if photo else []
+    if not versions:
+        return default_image(request)
+    url, width, height = versions[0]
+    return {
+        "url": absolute_url(url, request),
+        "width": width,
+        "height": height,
+        "alt": photo.alt_text,
+    }
+
+
 def article_meta(article, request):
     """What an article page's head shows: the canonical URL, the photo's
     largest size for sharing, the dates, and the JSON-LD, ready to print."""
-    versions = []
-    if article.photo_id:  # OpenGraph's 1200 × 630, or the widest there is
-        photo = article.photo
-        versions = photo_crops(photo, ("og",)) or photo_versions(photo)
-    image = default_image(request)
-    if versions:
-        url, width, height = versions[0]
-        image = {
-            "url": absolute_url(url, request),
-            "width": width,
-            "height": height,
-            "alt": article.photo.alt_text,
-        }
     return {
         "canonical": absolute_url(article.get_absolute_url(), request),
-        "image": image,
+        "image": share_image(article.photo if article.photo_id else None, request),
         "published": w3c_datetime(article.published_at),
         "modified": w3c_datetime(article.modified_for_readers),
         "json_ld": json_ld(news_article(article, request)),

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 # Pages that are not documents of their own: no canonical link, noindex.
 NOT_CANONICAL = {"404"}
-NOINDEX = {"search", "search-error", "404"} | {
-    name for name in READER_PAGES if name.startswith(("newsletter", "share"))
+NOINDEX = {"404"} | {
+    name for name in READER_PAGES if name.startswith(("search", "newsletter", "share"))
 }
 
 
@@ -70,6 +70,16 @@ def test_pages_name_what_they_show_in_title_and_description(client, demo_site):
     article = parsed(client, "/artikel/essen-stadt-startet-tiktok-kanal/").meta
     assert article["og:type"] == ["article"]
     assert article["og:title"] == ["Essen: Stadt startet TikTok-Kanal"]
+    state = parsed(client, "/land/nordrhein-westfalen/").meta
+    assert state["og:title"] == ["Meldungen aus Nordrhein-Westfalen"]
+    author = parsed(client, "/autor/anna-berger/").meta
+    assert author["og:title"] == ["Anna Berger"]
+    assert author["description"][0].startswith("Anna Berger berichtet")
+    assert "/renditions/" in author["og:image"][0]  # her portrait
+    dossier = parsed(client, "/schwerpunkt/soziale-medien-in-rathaeusern/").meta
+    assert dossier["og:title"] == ["Schwerpunkt: Soziale Medien in Rathäusern"]
+    assert dossier["description"][0].startswith("Immer mehr Städte")
+    assert "/renditions/" in dossier["og:image"][0]
 
 
 def test_each_page_of_a_list_is_canonical_to_itself(client, db):

@@ -60,6 +60,13 @@ def canonical_url(context):
 
 
 @register.simple_tag(takes_context=True)
+def share_image(context, photo):
+    """`photo` (or the site's default image) for sharing {url, width, height,
+    alt}, absolute."""
+    return structured_data.share_image(photo, context["request"])
+
+
+@register.simple_tag(takes_context=True)
 def default_share_image(context):
     """The site's sharing image {url, width, height, alt}, absolute."""
     return structured_data.default_image(context["request"])
