@@ -32,7 +32,9 @@ class AccessibilityBarrierInline(admin.StackedInline):
 @admin.register(AccessibilityStatement)
 class AccessibilityStatementAdmin(admin.ModelAdmin):
     """The statement's fields; /seite/barrierefreiheit/ shows them. There is
-    one statement (the migration creates it), so no second can be added."""
+    one statement (the migration creates it): it is edited, never added or
+    deleted (and asking whether it exists would cost every admin page a
+    query)."""
 
     list_display = ["__str__", "status", "reviewed_on", "updated_at"]
     inlines = [AccessibilityBarrierInline]
@@ -50,7 +52,7 @@ class AccessibilityStatementAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
-        return (
-            super().has_add_permission(request)
-            and not AccessibilityStatement.objects.exists()
-        )
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
