@@ -210,7 +210,7 @@ def test_refused_form_after_upload_shows_errors_and_keeps_the_input(
 
     page.get_by_label("Überschrift").fill("Rathaus mit Foto")
     page.locator(".field-image_credit .select2-selection").click()
-    page.locator(".select2-search__field").fill("victor")
+    page.locator(".select2-dropdown .select2-search__field").fill("victor")
     page.locator(".select2-results__option", has_text="victor69").click()
     page.get_by_role("button", name="Sichern", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text(

@@ -8,6 +8,19 @@ window.addEventListener("load", function () {
   if (!$) {
     return;
   }
+  // Select2 draws the byline's search box without a label, and draws it
+  // anew after every choice: name it whenever it appears.
+  const translate = window.gettext || ((text) => text);
+  const field = document.querySelector(".field-byline");
+  function nameSearchBox() {
+    field.querySelectorAll(".select2-search__field:not([aria-label])").forEach((box) => {
+      box.setAttribute("aria-label", translate("Autorin oder Autor suchen"));
+    });
+  }
+  if (field) {
+    nameSearchBox();
+    new MutationObserver(nameSearchBox).observe(field, { childList: true, subtree: true });
+  }
   $(document).on("select2:select", "select[name=byline]", function (event) {
     const select = this;
     const id = String(event.params.data.id);
