@@ -34,6 +34,7 @@ PAGES = {
     "article": "/artikel/essen-stadt-startet-tiktok-kanal/",
     "municipality": "/kommune/essen/",
     "topic": "/thema/soziale-medien/",
+    "dossier": "/schwerpunkt/soziale-medien-in-rathaeusern/",
 }
 
 DEMO = "from django.core.management import call_command\ncall_command('load_demo')\n"
