@@ -118,25 +118,19 @@ class ArticleAttachment(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        is_new_upload = bool(self.file) and not self.file._committed
         replaced = None
-        if self.file and not self.file._committed:  # a new upload
+        if self.pk and (is_new_upload or not self.file):  # the stored file goes
+            replaced = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values_list("file", flat=True)
+                .first()
+            )
+        if is_new_upload:
             self.file_kind = download_kind(self.file)
             self.file_size = self.file.size
-            if self.pk:
-                replaced = (
-                    type(self)
-                    ._base_manager.filter(pk=self.pk)
-                    .values_list("file", flat=True)
-                    .first()
-                )
         elif not self.file:
-            if self.pk:
-                replaced = (
-                    type(self)
-                    ._base_manager.filter(pk=self.pk)
-                    .values_list("file", flat=True)
-                    .first()
-                )
             self.file_kind, self.file_size = "", None
         super().save(*args, **kwargs)
         if replaced and replaced != self.file.name:
