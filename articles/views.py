@@ -57,13 +57,7 @@ class ArticleDetailView(DetailView):
     Sends Last-Modified and ETag and answers conditional requests with 304."""
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("municipality", "photo__credit", "author")
-            .prefetch_related("tags", "attachments")
-            .with_byline()
-            .with_corrections()
-        )
+        return Article.objects.published().for_page()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -73,7 +67,7 @@ class ArticleDetailView(DetailView):
                 raise
             return article_redirect(request, kwargs["slug"])
         self.related_articles = self.object.related()
-        self.dossiers = list(Dossier.objects.of_article(self.object))
+        self.dossiers = self.object.published_dossiers
         # The sidebar is part of the page, so its articles are part of the
         # ETag; so are the byline's authors, the correction notes, the links
         # and downloads and the dossiers linked, which change without the
@@ -135,12 +129,7 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
     def get_queryset(self):
-        return (
-            Article.objects.select_related("municipality", "photo__credit", "author")
-            .prefetch_related("tags", "attachments")
-            .with_byline()
-            .with_corrections()
-        )
+        return Article.objects.for_page()
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)

@@ -393,6 +393,7 @@ def sample_urls():
         .order_by("-published_at")
         .first()
     )
+    furnish(article)
     tag = Tag.objects.order_by("pk").first()
     place = Municipality.objects.order_by("pk").first()
     urls = {
@@ -404,6 +405,42 @@ def sample_urls():
         "search": reverse("articles:search") + "?q=Rathaus",
     }
     return article, urls
+
+
+def furnish(article):
+    """Give the sampled article what a newsroom's page shows besides its
+    text: two authors, a correction note, a link and a download, a dossier
+    on one of its topics (once; the archive is reused)."""
+    from django.core.files.base import ContentFile
+
+    from articles.management.commands.load_demo import demo_pdf
+    from articles.models import ArticleAttachment, Author, Dossier
+
+    if article.bylines.exists():
+        return
+    for position, name in enumerate(["Maria Muster", "Jan Beispiel"]):
+        author = Author.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+        article.bylines.create(author=author, position=position)
+    article.corrections.create(
+        text="In einer früheren Fassung stand ein falsches Datum."
+    )
+    ArticleAttachment.objects.create(
+        article=article,
+        title="Onlinezugangsgesetz",
+        url="https://www.onlinezugangsgesetz.de/",
+    )
+    ArticleAttachment.objects.create(
+        article=article,
+        title="Beschlussvorlage",
+        file=ContentFile(demo_pdf("Beschlussvorlage"), name="vorlage.pdf"),
+        position=1,
+    )
+    Dossier.objects.create(
+        title="Digitale Verwaltung",
+        slug="digitale-verwaltung",
+        topic=article.tags.first(),
+        is_published=True,
+    )
 
 
 def measure(database, size, wrk_seconds):

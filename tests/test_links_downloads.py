@@ -117,9 +117,9 @@ def test_article_page_with_links_and_downloads_costs_the_same_queries(
     make_download(article)
     make_link(article)
     make_link(article, title="Noch ein Link")
-    # article, tags, links and downloads, byline, corrections, sidebar,
-    # dossiers: as without them (tests/test_reader_pages.py)
-    with django_assert_num_queries(7):
+    # the article with its rows as JSON, the sidebar: as without them
+    # (tests/test_reader_pages.py)
+    with django_assert_num_queries(2):
         response = client.get(article.get_absolute_url())
     assert len(box_links(response)) == 3
 

@@ -8,11 +8,20 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleStatus, FederalState, Page
+from articles.management.commands.load_demo import demo_pdf
+from articles.models import (
+    Article,
+    ArticleAttachment,
+    ArticleStatus,
+    Dossier,
+    FederalState,
+    Page,
+)
 from articles.views import server_error
 from tests.factories import (
     HIDDEN_STATES,
@@ -133,7 +142,7 @@ def test_hidden_article_answers_404(client, state):
 
 
 @pytest.mark.parametrize("archive_size", [20, 200])
-def test_article_page_costs_seven_queries_at_any_size(
+def test_article_page_costs_two_queries_at_any_size(
     client, django_assert_num_queries, archive_size
 ):
     place = make_municipality()
@@ -148,13 +157,69 @@ def test_article_page_costs_seven_queries_at_any_size(
     )
     article.corrections.create(text="Richtig ist: im April.")
     make_archive(archive_size, municipality=place, tags=["Open Data"])
-    # the article with municipality and credit, its tags, its links and
-    # downloads, its byline's authors, its correction notes, the sidebar,
-    # its dossiers
-    with django_assert_num_queries(7):
+    # the article with municipality and credit and, as JSON, its tags,
+    # links and downloads, byline, correction notes and dossiers; the sidebar
+    with django_assert_num_queries(2):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["related_articles"]) == 15
+    html = response.content.decode()
+    assert "Richtig ist: im April." in html
+    assert html.count('rel="author"') == 2
+    assert ">Open Data</a>" in html and ">KI</a>" in html
+
+
+def test_article_page_query_reads_its_rows_as_the_orm_does():
+    """for_page() reads tags, byline, corrections, links and downloads and
+    dossiers as JSON: the same objects, values and order as the ORM."""
+    article = make_article(
+        tags=["Open Data", "KI", "Ämter"], authors=[make_author(), make_author()]
+    )
+    article.corrections.create(text="Erste Korrektur.")
+    article.corrections.create(text="Zweite Korrektur.")
+    ArticleAttachment.objects.create(
+        article=article,
+        title="Studie",
+        file=ContentFile(demo_pdf("Studie"), "studie.pdf"),
+        file_kind="pdf",
+        file_size=8,
+        position=2,
+    )
+    ArticleAttachment.objects.create(
+        article=article,
+        title="OZG",
+        url="https://www.onlinezugangsgesetz.de/",
+        position=1,
+    )
+    by_topic = Dossier.objects.create(
+        title="Zukunft",
+        slug="zukunft",
+        is_published=True,
+        topic=article.tags.get(name="KI"),
+    )
+    picked = Dossier.objects.create(title="Apps", slug="apps", is_published=True)
+    picked.entries.create(article=article)
+    hidden = Dossier.objects.create(title="Entwurf", slug="entwurf")
+    hidden.entries.create(article=article)
+    Dossier.objects.create(title="Fremd", slug="fremd", is_published=True)
+
+    loaded = Article.objects.published().for_page().get(pk=article.pk)
+
+    def rows(objects):
+        return [
+            [getattr(obj, field.attname) for field in obj._meta.concrete_fields]
+            for obj in objects
+        ]
+
+    for name in ["tags", "bylines", "corrections", "attachments"]:
+        expected = getattr(Article.objects.get(pk=article.pk), name).all()
+        assert rows(getattr(loaded, name).all()) == rows(expected), name
+    assert [byline.author.updated_at for byline in loaded.bylines.all()] == [
+        byline.author.updated_at for byline in article.bylines.order_by("position")
+    ]
+    assert [(d.title, d.updated_at) for d in loaded.published_dossiers] == [
+        (d.title, d.updated_at) for d in [picked, by_topic]
+    ]
 
 
 # Home

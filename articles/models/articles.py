@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -33,6 +34,7 @@ from taggit.managers import TaggableManager
 from ..cache_keys import article_keys, no_keys
 from ..page_cache import shown_to_readers
 from ..text import clean_body, german_slugify
+from .json_rows import from_json, rows_as_json
 from .photos import Photo
 from .places import Municipality
 
@@ -57,6 +59,46 @@ def tagged_articles():
     """The model behind Article.tags, looked up late: models/tagging.py
     defines it and imports this module."""
     return apps.get_model("articles", "TaggedArticle")
+
+
+def _columns(model):
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+class ArticlePageIterable(ModelIterable):
+    """Articles of ArticleQuerySet.for_page() with their JSON rows turned
+    into the objects the page reads, as prefetch_related() would leave them."""
+
+    def __iter__(self):
+        from .attachments import ArticleAttachment
+        from .authors import ArticleAuthor, Correction
+        from .dossiers import Dossier
+
+        using = self.queryset.db
+
+        def objects(article, model, column, **options):
+            rows = article.__dict__.pop(column)
+            return from_json(model, rows, using=using, **options)
+
+        for article in super().__iter__():
+            # Tags in the order they were added, as article.tags.all() has it.
+            taggings = objects(article, tagged_articles(), "tag_rows", order=["pk"])
+            related = {
+                "tags": [tagging.tag for tagging in taggings],
+                "bylines": objects(article, ArticleAuthor, "byline_rows"),
+                "corrections": objects(article, Correction, "correction_rows"),
+                "attachments": objects(article, ArticleAttachment, "attachment_rows"),
+            }
+            article._prefetched_objects_cache = {}
+            for name, found in related.items():
+                # What prefetch_related() stores: the manager's queryset with
+                # its results in place.
+                queryset = getattr(article, name).get_queryset()
+                queryset._result_cache = found
+                queryset._prefetch_done = True
+                article._prefetched_objects_cache[name] = queryset
+            article.published_dossiers = objects(article, Dossier, "dossier_rows")
+            yield article
 
 
 # How many of the newest articles per tag the sidebar ranks by shared tags.
@@ -183,8 +225,39 @@ class ArticleQuerySet(models.QuerySet):
         )
         return self.prefetch_related(Prefetch("bylines", queryset=bylines))
 
-    def with_corrections(self):
-        return self.prefetch_related("corrections")
+    def for_page(self):
+        """The article page's one query: the article with its municipality,
+        photo credit and author, and, as JSON turned back into objects, its
+        tags, byline, correction notes, links and downloads (read as
+        article.tags.all() and so on) and the published dossiers it is part
+        of, picked by hand or by topic (article.published_dossiers)."""
+        from .attachments import ArticleAttachment
+        from .authors import ArticleAuthor, Author, Correction
+        from .dossiers import Dossier, DossierEntry
+        from .tagging import Tag
+
+        article = OuterRef("pk")
+        # The dossiers' subquery sits one level deeper.
+        picked = DossierEntry.objects.filter(article=OuterRef(article))
+        topics = tagged_articles().objects.filter(content_object=OuterRef(article))
+        dossiers = Dossier.objects.published().filter(
+            Q(pk__in=picked.values("dossier")) | Q(topic__in=topics.values("tag"))
+        )
+        taggings = tagged_articles().objects.filter(content_object=article)
+        tag_fields = [f"tag__{name}" for name in _columns(Tag)]
+        bylines = ArticleAuthor.objects.filter(article=article)
+        author_fields = [f"author__{name}" for name in _columns(Author)]
+        corrections = Correction.objects.filter(article=article)
+        attachments = ArticleAttachment.objects.filter(article=article)
+        clone = self.select_related("municipality", "photo__credit", "author").annotate(
+            tag_rows=rows_as_json(taggings, "id", *tag_fields),
+            byline_rows=rows_as_json(bylines, *_columns(ArticleAuthor), *author_fields),
+            correction_rows=rows_as_json(corrections, *_columns(Correction)),
+            attachment_rows=rows_as_json(attachments, *_columns(ArticleAttachment)),
+            dossier_rows=rows_as_json(dossiers, "id", "title", "slug", "updated_at"),
+        )
+        clone._iterable_class = ArticlePageIterable
+        return clone
 
     def for_teasers(self):
         """Only the columns a teaser shows, newest first."""

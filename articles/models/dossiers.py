@@ -24,19 +24,6 @@ class DossierQuerySet(models.QuerySet):
         """What readers may see: dossiers editors have published."""
         return self.filter(is_published=True)
 
-    def of_article(self, article):
-        """The published dossiers `article` is part of, picked by hand or by
-        their topic, by title; one query (the article's tags are prefetched
-        on its page)."""
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        picked = DossierEntry.objects.filter(article=article.pk).values("dossier")
-        return (
-            self.published()
-            .filter(Q(pk__in=picked) | Q(topic__in=tag_ids))
-            .only("title", "slug")
-            .order_by("title", "pk")
-        )
-
 
 @shown_to_readers(keys=dossier_keys)
 class Dossier(models.Model):
