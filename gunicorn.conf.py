@@ -1,6 +1,7 @@
 """gunicorn settings read from the project folder (gunicorn loads
 ./gunicorn.conf.py by itself): Prometheus metrics in multiprocess mode, so
-that /metrics on any worker reports the figures of all of them."""
+that /metrics on any worker reports the figures of all of them; and each new
+worker resends the page cache's missed invalidations."""
 
 import os
 import shutil
@@ -34,3 +35,11 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """A new worker sends invalidations an earlier one missed (it may have
+    stopped before the page cache's store answered again)."""
+    from articles import page_cache
+
+    page_cache.expect_missed()

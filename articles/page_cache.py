@@ -49,8 +49,9 @@ server (the edge's health probe is one), invalidates the keys of the
 articles concerned, so no cron job is needed (``sweep()``).
 
 When the store fails (Redis stopped or full), readers get pages rendered
-without it, edits are saved as always, the invalidation is retried once the
-store answers again, and one log line says why.
+without it, edits are saved as always, and one log line says why. An
+invalidation the store or the edge missed is kept in the database and sent
+again (``replay_missed()``).
 """
 
 import gzip
@@ -59,7 +60,7 @@ import logging
 import pickle
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -222,38 +223,106 @@ def invalidate_site(cause):
 
 
 def flush():
-    """Apply the collected invalidations: the store, then the edge. Keys the
-    store could not take are kept and sent again once it answers."""
+    """Apply the collected invalidations: the store, then the edge. Keys
+    either of them missed are kept in the database for replay_missed()."""
     from .purge import purge
 
     pending = _state.__dict__.pop("pending", {})
-    keys = set(pending)
-    if _store_usable():
-        keys |= _state.__dict__.pop("retry", set())
-    if not keys:
-        return
-    keys = sorted(keys)
-    stored = _store_call(
-        lambda store: store.invalidate(keys, _stamp_ttl()), "invalidate"
-    )
-    if stored is _FAILED:
-        _state.__dict__.setdefault("retry", set()).update(keys)
     if not pending:
         return
+    keys = sorted(pending)
     causes = sorted(set(pending.values()))
     cause = "; ".join(causes[:3])
     if len(causes) > 3:
         cause += f" (+{len(causes) - 3})"
+    stored = _store_call(
+        lambda store: store.invalidate(keys, _stamp_ttl()), "invalidate"
+    )
     metrics.INVALIDATIONS.inc()
-    metrics.INVALIDATED_KEYS.inc(len(pending))
+    metrics.INVALIDATED_KEYS.inc(len(keys))
     log.info(
         "invalidated %d keys (%s)%s: %s",
-        len(pending),
+        len(keys),
         cause,
-        ", store failed: will retry" if stored is _FAILED else "",
-        " ".join(sorted(pending)[:20]) + (" …" if len(pending) > 20 else ""),
+        ", store failed: kept for replay" if stored is _FAILED else "",
+        " ".join(keys[:20]) + (" …" if len(keys) > 20 else ""),
     )
-    purge(sorted(pending), cause)
+    purged = purge(keys, cause)
+    if stored is _FAILED or not purged:
+        _keep_missed(keys, cause)
+
+
+# Invalidations the store or the edge missed: kept in the database, so that
+# they are sent again by the process that missed them once the store
+# answers, and by every gunicorn worker when it starts (gunicorn.conf.py),
+# even when the one that missed them has stopped.
+
+_missed = {"waiting": False, "tried_at": None}
+REPLAY_BATCH = 1000  # keys per replay
+
+
+def _keep_missed(keys, cause):
+    from django.db import DatabaseError
+
+    from .models import MissedInvalidation
+
+    try:
+        MissedInvalidation.objects.bulk_create(
+            MissedInvalidation(key=key, cause=cause[:255]) for key in keys
+        )
+    except DatabaseError as error:
+        log.error(
+            "could not keep %d missed invalidations (%s); pages showing them may "
+            "stay cached for up to %d s",
+            len(keys),
+            error,
+            settings.PAGE_CACHE_SECONDS,
+        )
+    _missed["waiting"] = True
+
+
+def expect_missed():
+    """Look for missed invalidations at the next request (a new process)."""
+    _missed["waiting"] = True
+
+
+def replay_missed():
+    """Send the kept invalidations to the store and the edge again, at most
+    once per RETRY_AFTER_ERROR seconds; forget them once both took them."""
+    from django.db import DatabaseError
+
+    from .models import MissedInvalidation
+    from .purge import purge
+
+    tried_at = _missed["tried_at"]
+    if tried_at is not None and time.monotonic() - tried_at < RETRY_AFTER_ERROR:
+        return
+    _missed["tried_at"] = time.monotonic()
+    # After this long, what a missed key concerns has expired everywhere.
+    expired = timezone.now() - timedelta(
+        seconds=settings.PAGE_CACHE_SECONDS + STALE_WHILE_REVALIDATE
+    )
+    missed = MissedInvalidation.objects.order_by("pk")
+    try:
+        missed.filter(missed_at__lt=expired).delete()
+        rows = list(missed.values_list("pk", "key")[:REPLAY_BATCH])
+    except DatabaseError as error:
+        log.warning("missed invalidations not read (%s); retried", error)
+        return
+    if not rows:
+        _missed.update(waiting=False, tried_at=None)
+        return
+    keys = sorted({key for _pk, key in rows})
+    cause = "replay of missed invalidations"
+    stored = _store_call(
+        lambda store: store.invalidate(keys, _stamp_ttl()), "invalidate"
+    )
+    purged = purge(keys, cause)
+    if stored is _FAILED or not purged:
+        return
+    MissedInvalidation.objects.filter(pk__in=[pk for pk, _key in rows]).delete()
+    log.info("replayed %d missed invalidations: %s", len(keys), " ".join(keys[:20]))
+    _missed.update(waiting=len(rows) == REPLAY_BATCH, tried_at=None)
 
 
 # The store, with a pause after a failure so that a stopped Redis costs one
@@ -603,14 +672,14 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _state.__dict__.get("retry"):
-            flush()  # invalidations the store missed, before it serves again
+        if _missed["waiting"]:
+            replay_missed()  # before the store serves a page they concern
         _state.in_request = True
         try:
             return self.handle(request)
         finally:
             _state.in_request = False
-            if _state.__dict__.get("pending") or _state.__dict__.get("retry"):
+            if _state.__dict__.get("pending"):
                 flush()
 
     def handle(self, request):

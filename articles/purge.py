@@ -2,7 +2,8 @@
 same contract): one PURGE request per cache URL in NEWSROOM_PURGE_URLS with
 the invalidated keys in the `xkey-purge` header (deploy/varnish/newsroom.vcl
 answers it with xkey.purge()). A failing purge is logged with its cause and
-counted, and never fails the change that caused it."""
+counted, and never fails the change that caused it; the page cache keeps
+the keys of a failed purge and sends them again (page_cache.replay_missed())."""
 
 import http.client
 import logging
@@ -19,16 +20,17 @@ MAX_HEADER = 6000  # bytes of keys per request, below Varnish's header limits
 
 def purge(keys, cause):
     """Ask every cache in NEWSROOM_PURGE_URLS to drop the responses carrying
-    any of `keys`."""
+    any of `keys`; whether every one of them did."""
+    done = True
     for url in settings.PURGE_URLS:
         for batch in _batches(keys):
             try:
                 status = _send(url, batch)
             except OSError as error:
                 metrics.PURGES.labels("failed").inc()
+                done = False
                 log.warning(
-                    "purge of %d keys at %s failed (%s: %s) after %s; pages "
-                    "there stay cached until their s-maxage ends",
+                    "purge of %d keys at %s failed (%s: %s) after %s; kept for replay",
                     len(batch),
                     url,
                     type(error).__name__,
@@ -38,6 +40,7 @@ def purge(keys, cause):
                 continue
             if status >= 300:
                 metrics.PURGES.labels("refused").inc()
+                done = status < 500  # a refusal is a configuration error
                 log.warning(
                     "purge of %d keys at %s answered %d after %s",
                     len(batch),
@@ -47,6 +50,7 @@ def purge(keys, cause):
                 )
             else:
                 metrics.PURGES.labels("ok").inc()
+    return done
 
 
 def _batches(keys):

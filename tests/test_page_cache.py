@@ -260,6 +260,7 @@ NOT_SHOWN_TO_READERS = {
     "articles.edition": "newsletter editions go out by mail, not on pages",
     "articles.delivery": "the record of mails sent, read by the sender only",
     "articles.editingdraft": "open forms and their automatic saves: editors only",
+    "articles.missedinvalidation": "the page cache's own record of keys to resend",
 }
 
 # How to make a row of each model shown to readers, for the test below.

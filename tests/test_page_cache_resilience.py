@@ -5,7 +5,11 @@ runs its own redis-server; the machine's shared one is never touched."""
 
 import contextlib
 import json
+import os
 import re
+import signal
+import subprocess
+import time
 import urllib.error
 import urllib.request
 
@@ -105,9 +109,70 @@ def test_full_redis_renders_pages_and_publishes(
         assert "Neu trotz vollem Redis" in text(reader, draft.get_absolute_url())
 
 
-def fetch(url):
+def test_invalidation_missed_while_redis_hangs_reaches_readers_after_a_reload(
+    tmp_path, own_redis
+):
+    """Redis hangs (no answer, its pages kept) while an editor withdraws an
+    article, and the workers are reloaded before it answers again, so the
+    one that missed the invalidation is gone: the new workers send it, and no
+    reader gets the withdrawn article from the cache. Meanwhile readers, the
+    API and the editor's save are answered."""
+    with own_redis() as redis_server:
+        env = site_environment(
+            tmp_path, EDITOR_AND_ARTICLE, REDIS_URL=redis_server.redis_url
+        )
+        app = Gunicorn(env, log=tmp_path / "gunicorn.log", workers=2)
+        try:
+            with serving(app):
+                page = f"{app.url}/artikel/tiktok/"
+                for _request in range(10):
+                    assert fetch(page)[0] == 200
+                pages = redis.Redis.from_url(redis_server.redis_url)
+                assert pages.keys("newsroom:page:e:*")  # the page is stored
+                editor = Browser()
+                editor.log_in(app.url)
+                old_workers = workers_of(app)
+
+                redis_server.process.send_signal(signal.SIGSTOP)
+                try:
+                    landed, _html = editor.submit(
+                        f"{app.url}/admin/articles/article/1/change/",
+                        {"status": "draft"},
+                    )
+                    assert landed.endswith("/admin/articles/article/")
+                    assert fetch(page)[0] == 404
+                    # The widget's API answers stay prompt: the rate limit
+                    # waits a quarter second for Redis once, then skips it.
+                    for _request in range(4):
+                        assert fetch(f"{app.url}/api/v1/artikel/", timeout=2)[0] == 200
+                    app.process.send_signal(signal.SIGHUP)  # a deploy's reload
+                    wait_until_gone(old_workers)
+                finally:
+                    redis_server.process.send_signal(signal.SIGCONT)
+
+                assert [fetch(page)[0] for _request in range(20)] == [404] * 20
+        except ServerError as error:
+            pytest.fail(str(error), pytrace=False)
+
+
+def workers_of(app):
+    found = subprocess.run(
+        ["pgrep", "-P", str(app.process.pid)], capture_output=True, text=True
+    )
+    return [int(pid) for pid in found.stdout.split()]
+
+
+def wait_until_gone(pids, timeout=30):
+    deadline = time.monotonic() + timeout
+    for pid in pids:
+        while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not os.path.exists(f"/proc/{pid}"), f"worker {pid} still running"
+
+
+def fetch(url, timeout=10):
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, ""

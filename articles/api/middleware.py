@@ -17,6 +17,10 @@ from ..proxies import client_address
 log = logging.getLogger("newsroom.api")
 PREFIX = "/api/"
 WINDOW = 60  # seconds: NEWSROOM_API_RATE_LIMIT counts requests per minute
+# After the shared cache failed, the limit is skipped this long instead of
+# every request waiting for it again.
+CACHE_RETRY_SECONDS = 5
+_cache_failed = {"at": 0.0}
 
 
 class ApiMiddleware:
@@ -80,13 +84,19 @@ class ApiMiddleware:
         if limit <= 0 or request.method == "OPTIONS":
             return 0
         now = time.time()
+        if now - _cache_failed["at"] < CACHE_RETRY_SECONDS:
+            return 0
         window = int(now // WINDOW)
         key = f"api-rate:{client_address(request)}:{window}"
         try:
             cache.add(key, 0, WINDOW + 1)
             count = cache.incr(key)
         except Exception:  # the cache gone costs the limit, not the answer
-            log.warning("API rate limit skipped: the cache does not answer")
+            log.warning(
+                "API rate limit skipped for %d s: the cache does not answer",
+                CACHE_RETRY_SECONDS,
+            )
+            _cache_failed["at"] = now
             return 0
         if count <= limit:
             return 0

@@ -16,6 +16,7 @@ from .authors import ArticleAuthor, Author, AuthorQuerySet, Correction
 from .credits import ImageCredit
 from .dossiers import DOSSIER_TOPIC_ARTICLES, Dossier, DossierEntry, DossierQuerySet
 from .editing import EDITING_SEEN_WITHIN, EditingDraft
+from .invalidations import MissedInvalidation
 from .newsletters import (
     Delivery,
     DeliveryStatus,
@@ -58,6 +59,7 @@ __all__ = [
     "ConformanceStatus",
     "EASY_LANGUAGE_SLUG",
     "ReviewMethod",
+    "MissedInvalidation",
     "SIGN_LANGUAGE_SLUG",
     "STATEMENT_PAGE_SLUG",
     "Delivery",
