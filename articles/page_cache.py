@@ -345,6 +345,7 @@ def _reset_store(setting, **kwargs):
     if setting in ("PAGE_CACHE_REDIS_URL", "PAGE_CACHE_PATH"):
         _store.update(instance=None, failed_at=None)
         _visibility.update(next_change=None, checked_at=0.0)
+        _missed.update(waiting=False, tried_at=None)
 
 
 def _store_usable():

@@ -4,20 +4,25 @@ default store shared by several gunicorn workers on one machine. Each test
 runs its own redis-server; the machine's shared one is never touched."""
 
 import contextlib
+import http.server
 import json
 import os
 import re
 import signal
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 import pytest
 import redis
 from django.test import Client
+from django.utils import timezone
 
 from articles import page_cache
+from articles.models import MissedInvalidation
 from tests.factories import make_article
 from tests.servers import (
     EDITOR_AND_ARTICLE,
@@ -25,6 +30,7 @@ from tests.servers import (
     Gunicorn,
     RedisServer,
     ServerError,
+    bound_socket,
     installed,
     serving,
     site_environment,
@@ -168,6 +174,60 @@ def wait_until_gone(pids, timeout=30):
         while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not os.path.exists(f"/proc/{pid}"), f"worker {pid} still running"
+
+
+class PurgeRecorder:
+    """An HTTP cache's purge endpoint on `port`, in a thread: answers every
+    PURGE with 200 and records the keys of its xkey-purge header."""
+
+    def __init__(self, port):
+        recorder = self
+        self.keys = set()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
+                recorder.keys.update(self.headers["xkey-purge"].split())
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_purge_the_edge_missed_is_sent_again_once_it_answers(settings, committed):
+    """The edge does not answer when an editor corrects a title: the purge
+    is kept and sent with the app's next request once the edge is back;
+    one missed longer ago than pages are cached is dropped unsent."""
+    with bound_socket() as reserved:
+        port = reserved.getsockname()[1]
+    settings.PURGE_URLS = [f"http://127.0.0.1:{port}/"]
+    article = make_article(title="Falscher Titel")
+    MissedInvalidation.objects.create(key="article-999999", cause="long ago")
+    MissedInvalidation.objects.update(
+        missed_at=timezone.now() - timedelta(seconds=settings.PAGE_CACHE_SECONDS + 60)
+    )
+    with committed():
+        article.title = "Richtiger Titel"
+        article.save()
+    assert f"article-{article.pk}" in set(
+        MissedInvalidation.objects.values_list("key", flat=True)
+    )
+
+    with PurgeRecorder(port) as edge:
+        assert Client().get("/").status_code == 200  # the app's next request
+    assert f"article-{article.pk}" in edge.keys
+    assert "article-999999" not in edge.keys
+    assert not MissedInvalidation.objects.exists()
 
 
 def fetch(url, timeout=10):
