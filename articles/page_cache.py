@@ -24,7 +24,7 @@ The contract (for every view, feed, sitemap and API response readers get)
    was (``None`` when created) and ``new`` as it is now (``None`` when
    deleted). Lists an article enters or leaves come from comparing the two.
    A test fails when a model of the app is neither registered nor listed as
-   never shown (tests/test_cache.py).
+   never shown (tests/test_page_cache.py).
 4. **Invalidation happens after the commit**, once per request: a change
    that is rolled back (a refused admin request) invalidates nothing.
    ``QuerySet.update()`` and ``bulk_create()`` send no signals, and
