@@ -10,9 +10,10 @@ related-T for each tag, and related-T1.T2… for each set at least as large
 as the weakest sidebar entry's shared count. A change of article A's tag T
 touches related-S for the sets S of A's tags that contain T, but only
 where A can be a candidate at all (it is among the newest taggings of one
-of S's tags, or among its municipality's newest). Retagging an old article
-therefore leaves the sidebars of busy topics alone, and publishing a new
-one reaches every sidebar it may enter.
+of S's tags); when A is among its municipality's newest, it touches
+related-place-M, which the pages of that municipality's articles declare.
+Retagging an old article therefore leaves the sidebars of busy topics
+alone, and publishing a new one reaches every sidebar it may enter.
 """
 
 from itertools import combinations
@@ -135,17 +136,27 @@ def related_keys(article, tag_ids, changed):
         )
         < RELATED_CANDIDATES_PER_TAG
     }
-    in_place_window = bool(article.municipality_id) and (
-        windows != set(tag_ids) and _among_newest_of_place(article)
-    )
     keys = set()
+    if (
+        article.municipality_id
+        and windows != set(tag_ids)
+        and _among_newest_of_place(article)
+    ):
+        # A candidate of every sidebar of its municipality's articles.
+        keys.add(place_sidebars_key(article.municipality_id))
     for size in range(1, len(tag_ids) + 1):
         for subset in combinations(sorted(tag_ids), size):
             if changed.isdisjoint(subset):
                 continue
-            if in_place_window or not windows.isdisjoint(subset):
+            if not windows.isdisjoint(subset):
                 keys.add(related_key(subset))
     return keys
+
+
+def place_sidebars_key(municipality_id):
+    """The sidebars of the articles of one municipality, which rank its
+    newest articles among their candidates."""
+    return f"related-place-{municipality_id}"
 
 
 def _among_newest_of_place(article, limit=15):
@@ -292,6 +303,7 @@ def article_page_keys(article, related, limit=15):
     keys |= {object_key(item) for item in related}  # no photos in the sidebar
     if article.municipality_id:
         keys.add(f"municipality-{article.municipality_id}")
+        keys.add(place_sidebars_key(article.municipality_id))
     keys |= photo_page_keys(article)
     keys |= {f"author-{byline.author_id}" for byline in article.bylines.all()}
     full = len(related) >= limit

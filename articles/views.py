@@ -57,7 +57,7 @@ class ArticleDetailView(DetailView):
     Sends Last-Modified and ETag and answers conditional requests with 304."""
 
     def get_queryset(self):
-        return Article.objects.published().for_page()
+        return Article.objects.for_page().published()
 
     def get(self, request, *args, **kwargs):
         try:

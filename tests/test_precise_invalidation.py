@@ -68,8 +68,18 @@ def build_archive(size, tags=80, places=20):
     return articles, topics
 
 
-def test_retagging_one_article_keeps_the_other_article_pages_cached(committed):
+@pytest.mark.parametrize("small_town", [False, True])
+def test_retagging_one_article_keeps_the_other_article_pages_cached(
+    committed, small_town
+):
     articles, topics = build_archive(400)
+    old = next(a for a in articles[10:] if topics[0] not in a.tags.all())
+    if small_town:
+        # The old article is among the newest of its municipality, a
+        # candidate of every sidebar there: those pages change, no others.
+        town = make_municipality(name="Kleinstadt")
+        neighbours = [old.pk, *(a.pk for a in articles[200::100])]
+        Article.objects.filter(pk__in=neighbours).update(municipality=town)
     reader = Client()
     urls = [article.get_absolute_url() for article in articles]
     for url in urls:
@@ -77,7 +87,6 @@ def test_retagging_one_article_keeps_the_other_article_pages_cached(committed):
     assert all(is_cached(url) for url in urls)
 
     # A moderator adds the busiest topic to an article from the first days.
-    old = next(a for a in articles[10:] if topics[0] not in a.tags.all())
     names = [tag.name for tag in old.tags.all()] + [topics[0].name]
     with committed():
         article_tags_set(article=old, names=names, user=make_user())

@@ -203,7 +203,7 @@ def test_article_page_query_reads_its_rows_as_the_orm_does():
     hidden.entries.create(article=article)
     Dossier.objects.create(title="Fremd", slug="fremd", is_published=True)
 
-    loaded = Article.objects.published().for_page().get(pk=article.pk)
+    loaded = Article.objects.for_page().published().get(pk=article.pk)
 
     def rows(objects):
         return [
