@@ -108,12 +108,16 @@ class MetricsMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
-        area = "admin" if request.path.startswith("/admin/") else "reader"
-        metrics.LATENCY.labels(area).observe(time.perf_counter() - started)
-        metrics.REQUESTS.labels(
-            request.method, f"{response.status_code // 100}xx"
-        ).inc()
+        count_request(request, response.status_code, started)
         return response
+
+
+def count_request(request, status, started):
+    """Count a request answered with `status`, `started` at perf_counter()
+    time (also for the hits page_cache.serve_hits_first() sends)."""
+    area = "admin" if request.path.startswith("/admin/") else "reader"
+    metrics.LATENCY.labels(area).observe(time.perf_counter() - started)
+    metrics.REQUESTS.labels(request.method, f"{status // 100}xx").inc()
 
 
 class RequestBodyLimitMiddleware:

@@ -61,6 +61,7 @@ import pickle
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -587,28 +588,38 @@ class Entry:
         )
         return entry
 
-    def respond(self, request):
-        """The response for `request`: 304 when its validators match, else
-        the body in the best encoding it accepts."""
-        if not_modified(request, self.etag, self.last_modified):
-            response = HttpResponseNotModified()
-            for name, value in self.headers:
-                if name.lower() in ("cache-control", "vary", "xkey", "expires"):
-                    response[name] = value
+    def answer(self, meta):
+        """(status, headers, body) for a request with the headers `meta`
+        (request.META): 304 when its validators match, else the body in the
+        best encoding it accepts."""
+        weak = "W/" if "gzip" in self.bodies else ""
+        if not_modified(meta, self.etag, self.last_modified):
+            status, body = 304, b""
+            headers = [
+                (name, value)
+                for name, value in self.headers
+                if name.lower() in ("cache-control", "vary", "xkey", "expires")
+            ]
         else:
-            encoding = choose_encoding(request, self.bodies)
+            status = 200
+            encoding = choose_encoding(meta, self.bodies)
             body = self.bodies.get(encoding)
             if body is None:
                 body = gzip.decompress(self.bodies["gzip"])
-            response = HttpResponse(body)
-            for name, value in self.headers:
-                response[name] = value
-            response["Content-Length"] = len(body)
+            headers = [*self.headers, ("Content-Length", str(len(body)))]
             if encoding != "identity":
-                response["Content-Encoding"] = encoding
-        weak = "W/" if "Content-Encoding" in response or "gzip" in self.bodies else ""
-        response["ETag"] = weak + self.etag
-        response["Last-Modified"] = http_date(self.last_modified)
+                headers.append(("Content-Encoding", encoding))
+                weak = "W/"
+        headers.append(("ETag", weak + self.etag))
+        headers.append(("Last-Modified", http_date(self.last_modified)))
+        return status, headers, body
+
+    def respond(self, request):
+        """answer() as Django's response."""
+        status, headers, body = self.answer(request.META)
+        response = HttpResponseNotModified() if status == 304 else HttpResponse(body)
+        for name, value in headers:
+            response[name] = value
         return response
 
 
@@ -622,22 +633,22 @@ ENCODERS = {"br": _brotli, "gzip": lambda content: gzip.compress(content, 6)}
 ENCODINGS = tuple(ENCODERS)
 
 
-def choose_encoding(request, bodies):
-    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+def choose_encoding(meta, bodies):
+    accepted = meta.get("HTTP_ACCEPT_ENCODING", "")
     for encoding in ENCODINGS:
         if encoding in accepted and encoding in bodies:
             return encoding
     return "identity"
 
 
-def not_modified(request, etag, last_modified):
+def not_modified(meta, etag, last_modified):
     """RFC 9110 13.2.2: If-None-Match decides when present, else
     If-Modified-Since (weak comparison, as for GET)."""
-    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if_none_match = meta.get("HTTP_IF_NONE_MATCH")
     if if_none_match:
         wanted = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
         return "*" in wanted or etag in wanted
-    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    since = parse_http_date_safe(meta.get("HTTP_IF_MODIFIED_SINCE", ""))
     return since is not None and last_modified <= since
 
 
@@ -665,9 +676,10 @@ class PageCacheMiddleware:
     """Serve anonymous readers' GET and HEAD requests from the store, with
     304s, compression, ETag and Last-Modified on every reader response.
 
-    It comes first in MIDDLEWARE: a hit is one store round trip and skips
-    every other middleware and the view; what they add to a response (the
-    security headers) was stored with it."""
+    It comes early in MIDDLEWARE: a hit is one store round trip and skips
+    every later middleware and the view; what they add to a response (the
+    security headers) was stored with it. Under gunicorn most hits do not
+    even get here: serve_hits_first() sends them before Django's handler."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -695,10 +707,9 @@ class PageCacheMiddleware:
         caching = settings.PAGE_CACHE_SECONDS > 0 and not self.sweeping()
         key = entry_key(request) if caching else None
         if key is not None:
-            data = _store_call(lambda store: store.get(key), "get")
-            if data not in (None, _FAILED):
-                _HITS.inc()
-                return Entry.loads(data).respond(request)
+            stored = _stored_entry(key)
+            if stored is not None:
+                return stored.respond(request)
             started = _store_call(lambda store: store.sequence(), "sequence")
         response = self.get_response(request)
         if not is_public(response):
@@ -708,7 +719,7 @@ class PageCacheMiddleware:
         metrics.PAGE_CACHE.labels("miss" if store_it else "bypass").inc()
         keys = keys | {SITE_KEY} if keys else keys
         edge_headers(response, keys)
-        wanted = choose_encoding(request, ENCODERS)
+        wanted = choose_encoding(request.META, ENCODERS)
         compress = ENCODINGS if store_it else (wanted,) if wanted in ENCODERS else ()
         entry = Entry(response, sorted(keys), compress)
         if store_it:
@@ -729,3 +740,60 @@ class PageCacheMiddleware:
         except Exception:  # a sweep must never cost a reader the page
             log.exception("visibility sweep failed")
             return True
+
+
+def _stored_entry(key):
+    data = _store_call(lambda store: store.get(key), "get")
+    if data in (None, _FAILED):
+        return None
+    _HITS.inc()
+    return Entry.loads(data)
+
+
+def serve_hits_first(application):
+    """Wrap the WSGI application so that a reader's page found in the store
+    is sent before Django's handler runs: no request signals, no middleware,
+    a third more hits per second. Everything else, and whatever a hit would
+    have to wait for (a missed invalidation to resend, a scheduled change
+    to apply, the API's rate limit), goes to `application`, whose
+    PageCacheMiddleware serves it as before."""
+    from django.core.exceptions import DisallowedHost
+    from django.core.handlers.wsgi import WSGIRequest
+
+    from .operations import count_request
+
+    def serve(environ, start_response):
+        started = time.perf_counter()
+        try:
+            request = WSGIRequest(environ)
+            entry = _hit(request)
+        except DisallowedHost:  # Django answers it with a 400
+            entry = None
+        except Exception:  # Django answers it, with the page or an error page
+            log.exception("page cache: a hit failed")
+            entry = None
+        if entry is None:
+            return application(environ, start_response)
+        status, headers, body = entry.answer(environ)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        count_request(request, status, started)
+        return [b"" if request.method == "HEAD" else body]
+
+    return serve
+
+
+def _hit(request):
+    if (
+        settings.PAGE_CACHE_SECONDS <= 0
+        or _missed["waiting"]
+        or not is_reader_request(request)
+        or request.path.startswith(API_PATH)
+        or request.META.get("CONTENT_LENGTH", "") not in ("", "0")
+        or "HTTP_TRANSFER_ENCODING" in request.META
+    ):
+        return None
+    due = _next_change()
+    if due is not None and time.time() >= due:
+        return None
+    key = entry_key(request)
+    return None if key is None else _stored_entry(key)

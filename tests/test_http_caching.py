@@ -3,6 +3,9 @@ responses, compression stored in the cache, headers for shared caches, and
 request bodies refused before anything reads them."""
 
 import gzip
+import http.client
+import urllib.parse
+from types import SimpleNamespace
 
 import brotli
 import pytest
@@ -12,6 +15,13 @@ from django.urls import reverse
 
 from articles import page_cache
 from tests.factories import make_article, make_municipality
+from tests.servers import (
+    EDITOR_AND_ARTICLE,
+    Gunicorn,
+    ServerError,
+    serving,
+    site_environment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +150,60 @@ def test_admin_takes_photos_up_to_its_own_limit(settings, admin_client):
     assert "Foto" in response.content.decode()
     too_big = SimpleUploadedFile("foto.jpg", b"x" * (settings.ADMIN_BODY_LIMIT + 1))
     assert admin_client.post(add, {"image": too_big}).status_code == 413
+
+
+def test_hits_through_gunicorn_keep_every_promise(tmp_path):
+    """Under gunicorn a hit is sent before Django's handler runs
+    (page_cache.serve_hits_first): it carries the stored page's headers,
+    answers 304s and HEAD, picks the encoding the reader accepts, leaves
+    logged-in editors and unknown hosts to Django, and is counted."""
+    env = site_environment(tmp_path, EDITOR_AND_ARTICLE)
+    app = Gunicorn(env, log=tmp_path / "gunicorn.log")
+    try:
+        with serving(app):
+            page = f"{app.url}/artikel/tiktok/"
+            first = request(page, {"Accept-Encoding": "br"})
+            hit = request(page, {"Accept-Encoding": "br"})
+            assert hit.status == 200
+            assert brotli.decompress(hit.body) == brotli.decompress(first.body)
+            stored = ["Content-Type", "ETag", "Cache-Control", "Vary", "xkey"]
+            stored += ["Content-Security-Policy", "X-Content-Type-Options"]
+            for name in stored:
+                assert hit.headers[name] == first.headers[name], name
+            assert hit.headers["Content-Encoding"] == "br"
+            plain = request(page, {})
+            assert "Stadt startet TikTok-Kanal" in plain.body.decode()
+            assert "Content-Encoding" not in plain.headers
+
+            again = request(page, {"If-None-Match": hit.headers["ETag"]})
+            assert (again.status, again.body) == (304, b"")
+            assert again.headers["ETag"] == hit.headers["ETag"]
+            head = request(page, {}, method="HEAD")
+            assert head.status == 200
+            assert head.headers["Content-Length"] == plain.headers["Content-Length"]
+
+            editor = request(page, {"Cookie": "sessionid=abc"})
+            assert "private" in editor.headers["Cache-Control"]
+            assert request(page, {"Host": "evil.example"}).status == 400
+            metrics = request(f"{app.url}/metrics", {}).body.decode()
+            assert 'newsroom_page_cache_requests_total{outcome="hit"} 4.0' in metrics
+            assert 'newsroom_http_requests_total{method="HEAD",status="2xx"} 1.0' in (
+                metrics
+            )
+    except ServerError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+def request(url, headers, method="GET"):
+    """status, headers and raw body of one request (no decompression)."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=10)
+    try:
+        connection.request(method, parts.path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        return SimpleNamespace(
+            status=response.status, headers=response.headers, body=body
+        )
+    finally:
+        connection.close()
