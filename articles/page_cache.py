@@ -321,7 +321,11 @@ def replay_missed():
     purged = purge(keys, cause)
     if stored is _FAILED or not purged:
         return
-    MissedInvalidation.objects.filter(pk__in=[pk for pk, _key in rows]).delete()
+    try:
+        MissedInvalidation.objects.filter(pk__in=[pk for pk, _key in rows]).delete()
+    except DatabaseError as error:  # sent again next time, which is harmless
+        log.warning("replayed invalidations not forgotten (%s)", error)
+        return
     log.info("replayed %d missed invalidations: %s", len(keys), " ".join(keys[:20]))
     _missed.update(waiting=len(rows) == REPLAY_BATCH, tried_at=None)
 
