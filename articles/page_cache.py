@@ -226,8 +226,6 @@ def invalidate_site(cause):
 def flush():
     """Apply the collected invalidations: the store, then the edge. Keys
     either of them missed are kept in the database for replay_missed()."""
-    from .purge import purge
-
     pending = _state.__dict__.pop("pending", {})
     if not pending:
         return
@@ -236,21 +234,27 @@ def flush():
     cause = "; ".join(causes[:3])
     if len(causes) > 3:
         cause += f" (+{len(causes) - 3})"
-    stored = _store_call(
-        lambda store: store.invalidate(keys, _stamp_ttl()), "invalidate"
-    )
     metrics.INVALIDATIONS.inc()
     metrics.INVALIDATED_KEYS.inc(len(keys))
     log.info(
-        "invalidated %d keys (%s)%s: %s",
+        "invalidated %d keys (%s): %s",
         len(keys),
         cause,
-        ", store failed: kept for replay" if stored is _FAILED else "",
         " ".join(keys[:20]) + (" …" if len(keys) > 20 else ""),
     )
-    purged = purge(keys, cause)
-    if stored is _FAILED or not purged:
+    if not _send(keys, cause):
         _keep_missed(keys, cause)
+
+
+def _send(keys, cause):
+    """Invalidate `keys` in the store and purge them at the edge; whether
+    both took them (a failure is logged where it happens)."""
+    from .purge import purge
+
+    stored = _store_call(
+        lambda store: store.invalidate(keys, _stamp_ttl()), "invalidate"
+    )
+    return purge(keys, cause) and stored is not _FAILED
 
 
 # Invalidations the store or the edge missed: kept in the database, so that
@@ -271,6 +275,7 @@ def _keep_missed(keys, cause):
         MissedInvalidation.objects.bulk_create(
             MissedInvalidation(key=key, cause=cause[:255]) for key in keys
         )
+        log.info("kept %d missed invalidations for replay (%s)", len(keys), cause)
     except DatabaseError as error:
         log.error(
             "could not keep %d missed invalidations (%s); pages showing them may "
@@ -293,7 +298,6 @@ def replay_missed():
     from django.db import DatabaseError
 
     from .models import MissedInvalidation
-    from .purge import purge
 
     tried_at = _missed["tried_at"]
     if tried_at is not None and time.monotonic() - tried_at < RETRY_AFTER_ERROR:
@@ -314,12 +318,7 @@ def replay_missed():
         _missed.update(waiting=False, tried_at=None)
         return
     keys = sorted({key for _pk, key in rows})
-    cause = "replay of missed invalidations"
-    stored = _store_call(
-        lambda store: store.invalidate(keys, _stamp_ttl()), "invalidate"
-    )
-    purged = purge(keys, cause)
-    if stored is _FAILED or not purged:
+    if not _send(keys, "replay of missed invalidations"):
         return
     try:
         MissedInvalidation.objects.filter(pk__in=[pk for pk, _key in rows]).delete()
